@@ -1,0 +1,3 @@
+"""Collecta: accounts-receivable collection for credit controllers."""
+
+__version__ = "0.1.0"

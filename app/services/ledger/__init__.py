@@ -1,0 +1,1 @@
+"""Ledger in: connectors, the import pipeline, incremental sync and allocation."""
