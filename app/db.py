@@ -7,6 +7,8 @@ upgrades the schema to the current head.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,12 +22,19 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import migrations_dir
-from app.errors import DatabaseError
+from app.errors import ConflictError, DatabaseError, ReadOnlyError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -48,8 +57,18 @@ class Database:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
+def _parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"Database URL '{url}' is not valid (expected e.g. sqlite:///C:/path/collecta.db "
+            "or postgresql://user@host/dbname)"
+        ) from None
+
+
 def _sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+    parsed = _parse_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return None
     if not parsed.database or parsed.database == ":memory:":
@@ -68,10 +87,7 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for `url`: SQLite with WAL, foreign keys, busy timeout; PostgreSQL via psycopg."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"Database URL '{url}' is not valid: {exc}") from None
+    parsed = _parse_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
@@ -91,14 +107,15 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         if parsed.drivername.startswith("postgresql"):
             connect_args["connect_timeout"] = 5
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except NoSuchModuleError:
+    except (NoSuchModuleError, ImportError):
         raise DatabaseError(
             f"Database URL '{parsed.render_as_string(hide_password=True)}' names a driver "
             "Collecta does not have"
         ) from None
 
 
-def _alembic_config(connection: Any) -> Config:
+def alembic_config(connection: Any) -> Config:
+    """Alembic settings for the bundled migrations, running on `connection` (None: scripts only)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
@@ -106,7 +123,7 @@ def _alembic_config(connection: Any) -> Config:
 
 
 def schema_head() -> str:
-    script = ScriptDirectory.from_config(_alembic_config(None))
+    script = ScriptDirectory.from_config(alembic_config(None))
     head = script.get_current_head()
     assert head is not None
     return head
@@ -116,23 +133,26 @@ def _prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"Database path {path} is a folder, not a database file")
-        with path.open("rb") as fh:
-            header = fh.read(16)
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot read the database {path}: {exc.strerror}") from None
         if header and header != b"SQLite format 3\x00":
             raise DatabaseError(f"{path} is not a Collecta database (not an SQLite file)")
         return
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(f"Cannot create the folder {path.parent}: {exc.strerror}") from None
-    probe = path.parent / f".collecta-write-test-{path.name}"
-    try:
+        probe = path.parent / f".collecta-write-test-{path.name}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise DatabaseError(
-            f"Cannot write a database in {path.parent}: {exc.strerror}"
-        ) from None
+        for folder in created:  # deepest first: leave the disk as it was
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        action = "write a database in" if path.parent.is_dir() else "create the folder"
+        raise DatabaseError(f"Cannot {action} {path.parent}: {exc.strerror}") from None
 
 
 def backup_sqlite(path: Path, reason: str) -> Path:
@@ -151,7 +171,7 @@ def backup_sqlite(path: Path, reason: str) -> Path:
 
 def _upgrade(engine: Engine, path: Path | None) -> None:
     head = schema_head()
-    script = ScriptDirectory.from_config(_alembic_config(None))
+    script = ScriptDirectory.from_config(alembic_config(None))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         has_tables = bool(inspect(conn).get_table_names())
@@ -172,7 +192,22 @@ def _upgrade(engine: Engine, path: Path | None) -> None:
     if path is not None and current is not None:
         backup_sqlite(path, f"before-{head}")
     with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn), "head")
+
+
+def _is_snapshot_file(path: Path) -> bool:
+    """True when the SQLite file carries the snapshot marker (services/snapshot.py)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT 1 FROM setting WHERE key = 'snapshot'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
 
 
 def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) -> Database:
@@ -188,6 +223,9 @@ def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) ->
                 raise DatabaseError(f"Snapshot {path} does not exist")
         else:
             _prepare_sqlite_file(path)
+            # A snapshot for offline review stays read-only however it is opened (CLI --db,
+            # File > Open database, the last database reopened at start).
+            read_only = _is_snapshot_file(path)
     engine = make_engine(url, read_only=read_only)
     try:
         if upgrade and not read_only:
@@ -207,7 +245,18 @@ def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) ->
         engine.dispose()
         raise
     sessions = sessionmaker(engine, expire_on_commit=False)
+    if read_only:
+        event.listen(sessions, "before_flush", _refuse_writes)
     return Database(url=url, engine=engine, sessions=sessions, read_only=read_only)
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    """Every write path on a read-only database (a snapshot) stops here with a clear message."""
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyError(
+            "This database is a read-only snapshot: nothing can be changed or saved here; "
+            "open the live database to make changes"
+        )
 
 
 def _describe_dbapi_error(url: str, exc: DBAPIError) -> str:
@@ -220,8 +269,43 @@ def _describe_dbapi_error(url: str, exc: DBAPIError) -> str:
     return f"Cannot use database {where}: {first_line}"
 
 
+_DAMAGE_MARKERS = ("malformed", "not a database", "disk i/o error", "database disk image")
+
+
+def failure_while_running(exc: DBAPIError) -> DatabaseError | None:
+    """A DatabaseError for a failure of the database itself met after opening it (file damaged,
+    disk full or read-only, server gone); None for errors that are bugs (constraint, SQL)."""
+    first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if isinstance(exc, OperationalError):
+        return DatabaseError(
+            f"The database stopped working: {first_line} — check the connection or the disk, "
+            "then try again"
+        )
+    if type(exc) is SADatabaseError and any(m in first_line.lower() for m in _DAMAGE_MARKERS):
+        return DatabaseError(
+            f"The database file is damaged: {first_line} — restore the latest backup"
+        )
+    return None
+
+
+def conflict_error(exc: StaleDataError) -> ConflictError:
+    """The user-facing form of an optimistic-lock failure (a `version_id_col` mismatch)."""
+    found = re.search(r"table '(\w+)'", str(exc))
+    what = f"This {found.group(1).replace('_', ' ')}" if found else "This record"
+    return ConflictError(
+        f"{what} was changed by someone else since you opened it; nothing was saved — "
+        "reload it and make your change again"
+    )
+
+
 @contextmanager
 def session_scope(db: Database) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
-    with db.sessions() as session, session.begin():
-        yield session
+    """A session in one transaction: committed on success, rolled back on any error.
+
+    An optimistic-lock conflict (someone saved the same row meanwhile) becomes ConflictError.
+    """
+    try:
+        with db.sessions() as session, session.begin():
+            yield session
+    except StaleDataError as exc:
+        raise conflict_error(exc) from None

@@ -108,3 +108,29 @@ def payment(
         allocate(s, settles, p, min(D(amount), settles.open_amount), on)
         s.flush()
     return p
+
+
+# --- collection (reminder plans, holds, campaigns) ---
+
+
+def company(s: Session, name: str = "Atelier Dupuis SAS", **kw: object) -> object:
+    from app.models import Company
+
+    c = Company(name=name, default_currency=kw.pop("default_currency", "EUR"),
+                default_language=kw.pop("default_language", "fr"),
+                iban=kw.pop("iban", "FR7630006000011234567890189"),
+                bic=kw.pop("bic", "AGRIFRPP"), phone=kw.pop("phone", "01 23 45 67 89"), **kw)
+    s.add(c)
+    s.flush()
+    return c
+
+
+def default_plans(s: Session) -> dict[str, int]:
+    """Install the shipped plans; returns plan name → id."""
+    from sqlalchemy import select
+
+    from app.models import ReminderPlan
+    from app.services.collection.plans import ensure_default_plans
+
+    ensure_default_plans(s)
+    return dict(s.execute(select(ReminderPlan.name, ReminderPlan.id)).all())

@@ -10,6 +10,7 @@ from app import __version__
 from app.cli.common import add_db_option, as_of, open_db, parse_date
 from app.db import schema_head
 from app.errors import UserError
+from app.services.collection.plans import install_default_plans
 
 
 def register(sub: Any) -> None:
@@ -30,6 +31,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.debtors < 1 or args.debtors > 200_000:
         raise UserError(f"--debtors must be between 1 and 200000, got {args.debtors}")
     db = open_db(args)
+    install_default_plans(db)
     if not args.demo:
         print(f"Database ready: {db.describe()} (schema {schema_head()})")
         return 0

@@ -2,11 +2,52 @@
 
 from app.models.activity import TOUCH_KINDS, Activity
 from app.models.base import Base
+from app.models.collection import (
+    CAMPAIGN_STATUSES,
+    DISPUTE_CATEGORIES,
+    DISPUTE_STATUSES,
+    HOLD_KINDS,
+    PROMISE_STATUSES,
+    Campaign,
+    CampaignAction,
+    CampaignActionItem,
+    DebtorPlan,
+    Dispute,
+    DisputeEvent,
+    Hold,
+    HoldItem,
+    MessageTemplate,
+    PlanStep,
+    Promise,
+    PromiseInstalment,
+    ReminderPlan,
+    StepHistory,
+)
 from app.models.company import USER_ROLES, AppUser, Company, Setting
 from app.models.debtor import CHANNELS, Contact, Debtor
 from app.models.ledger import INVOICE_KINDS, Allocation, Invoice, Payment
+from app.models.sources import ImportProfile, LedgerClosure, LedgerSource
 
 __all__ = [
+    "CAMPAIGN_STATUSES",
+    "DISPUTE_CATEGORIES",
+    "DISPUTE_STATUSES",
+    "HOLD_KINDS",
+    "PROMISE_STATUSES",
+    "Campaign",
+    "CampaignAction",
+    "CampaignActionItem",
+    "DebtorPlan",
+    "Dispute",
+    "DisputeEvent",
+    "Hold",
+    "HoldItem",
+    "MessageTemplate",
+    "PlanStep",
+    "Promise",
+    "PromiseInstalment",
+    "ReminderPlan",
+    "StepHistory",
     "CHANNELS",
     "INVOICE_KINDS",
     "TOUCH_KINDS",
@@ -18,7 +59,10 @@ __all__ = [
     "Company",
     "Contact",
     "Debtor",
+    "ImportProfile",
     "Invoice",
+    "LedgerClosure",
+    "LedgerSource",
     "Payment",
     "Setting",
 ]

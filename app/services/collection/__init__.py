@@ -1,0 +1,1 @@
+"""Reminder plans, holds, campaign builder, approval and explanations (DOMAIN.md §5–§6)."""

@@ -1,0 +1,130 @@
+"""Build the campaign for an as-of date (DOMAIN.md §6): one transaction, one activity.
+
+Never twice (§6.4): step history is unique per (item, step), a campaign is unique per as-of date
+(`as_of_key`), and on PostgreSQL builds are serialised by a transaction-scoped advisory lock, so
+two desktops building the same day produce one set of actions — the second gets the first's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.errors import UserError
+from app.models import Campaign, CampaignAction, ReminderPlan
+from app.services.activity import log_activity
+from app.services.collection.campaign_writer import CampaignWriter
+from app.services.collection.decide import decide_debtor
+from app.services.collection.facts import load_campaign_facts
+from app.services.collection.plans import ensure_default_plans
+from app.services.collection.previews import PreviewRenderer
+from app.services.collection.promises import review_promises
+from app.services.money import totals_by_currency
+
+BUILD_LOCK_KEY = 0x436F6C6C  # "Coll": pg_advisory_xact_lock key for campaign builds
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    campaign_id: int
+    as_of: date
+    created: bool  # False: a campaign for this date existed (maybe built by another desktop)
+    actions: int
+    debtor_ids: frozenset[int]
+    totals: dict[str, Decimal]
+    skipped_steps: int
+    promises_broken: int
+
+
+def _existing(session: Session, as_of: date) -> Campaign | None:
+    return session.scalar(select(Campaign).where(Campaign.as_of_key == as_of))
+
+
+def _summary(session: Session, campaign: Campaign, created: bool, skipped: int = 0,
+             broken: int = 0) -> BuildResult:
+    rows = session.execute(
+        select(CampaignAction.debtor_id, CampaignAction.currency, CampaignAction.total)
+        .where(CampaignAction.campaign_id == campaign.id)
+    ).all()
+    return BuildResult(campaign.id, campaign.as_of, created, len(rows),
+                       frozenset(r[0] for r in rows),
+                       totals_by_currency([(r[1], r[2]) for r in rows]), skipped, broken)
+
+
+def build_campaign(session: Session, as_of: date, *, user: str,
+                   progress: Progress | None = None, cancelled: Cancelled | None = None
+                   ) -> BuildResult:
+    """Propose today's actions; returns the existing campaign if this date was built already."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BUILD_LOCK_KEY})
+    elif dialect == "sqlite":
+        # Take SQLite's write lock before reading: a second build waits for the first to commit.
+        # (No SAVEPOINT here: with pysqlite, releasing an outermost savepoint commits.)
+        session.execute(text("UPDATE campaign SET version = version WHERE 0 = 1"))
+    found = _existing(session, as_of)
+    if found is not None:
+        return _summary(session, found, created=False)
+    campaign = Campaign(as_of=as_of, as_of_key=as_of, status="draft", built_by=user,
+                        built_at=utcnow())
+    if dialect == "sqlite":
+        session.add(campaign)
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():
+                session.add(campaign)
+        except IntegrityError:  # another desktop won the race on a server without the lock
+            found = _existing(session, as_of)
+            if found is None:
+                raise
+            return _summary(session, found, created=False)
+    if session.scalar(select(ReminderPlan.id).limit(1)) is None:
+        ensure_default_plans(session)  # a fresh database: the shipped plans apply
+    broken = review_promises(session, as_of, user)
+    facts = load_campaign_facts(session, as_of)
+    renderer = PreviewRenderer(session, user)
+    debtor_ids = sorted(facts.items)
+    renderer.prefetch(debtor_ids)
+    writer = CampaignWriter(session, campaign.id, as_of)
+    try:
+        for n, debtor_id in enumerate(debtor_ids):
+            if cancelled is not None and cancelled():
+                raise UserError(f"Campaign build for {as_of.isoformat()} cancelled; "
+                                "nothing was saved")
+            if progress is not None and n % 500 == 0:
+                progress(n, len(debtor_ids), "Deciding reminders")
+            plan = facts.plans[facts.plan_of[debtor_id]]
+            decision = decide_debtor(plan, facts.debtors[debtor_id], facts.items[debtor_id],
+                                     as_of)
+            for action in decision.actions:
+                why = "\n".join(f"{i.number}: {decision.notes[i.invoice_id]}"
+                                for i in action.items)
+                writer.add(debtor_id, plan.plan_id, action, explanation=why,
+                           language=renderer.language(debtor_id),
+                           preview=renderer.render(debtor_id, action, as_of))
+        writer.flush()
+    except IntegrityError:
+        raise UserError("Another campaign build touched the same invoices at the same time; "
+                        "build again") from None
+    skipped, actions = writer.skipped, writer.actions
+    campaign.status = "pending_approval"
+    result = _summary(session, campaign, created=True, skipped=skipped, broken=len(broken))
+    totals = ", ".join(f"{v} {c}" for c, v in result.totals.items()) or "nothing due"
+    log_activity(session, author=user, kind="campaign_built",
+                 summary=f"Campaign #{campaign.id} for {as_of.isoformat()}: {actions} action(s), "
+                 f"{totals}", detail={"campaign_id": campaign.id})
+    session.flush()
+    if progress is not None:
+        progress(len(debtor_ids), len(debtor_ids), "Campaign built")
+    return result

@@ -1,0 +1,1 @@
+"""Documents: PDF letters and statements, aged balance, Excel exports."""

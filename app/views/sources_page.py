@@ -1,0 +1,205 @@
+"""Ledger sources: the configured sources with their last sync, Sync now (through the job
+runner, with progress and cancel), Import file… (the wizard), and the automatic sync that runs
+due sources every N minutes while the app is open (`SyncScheduler`).
+
+Hook for the main window: `SyncScheduler(ctx)` emits `status_changed(str)` with "Last sync …"
+for the status bar; `SourcesPage(ctx, scheduler)` is the page.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.clock import utcnow
+from app.services.changes import ChangeSet
+from app.services.formatting import day
+from app.services.ledger.sources import SourceRow, SyncOutcome, list_sources, sync_all
+from app.views.context import AppContext
+
+CHECK_EVERY_MS = 60_000
+Index = QModelIndex | QPersistentModelIndex
+
+
+def is_due(src: SourceRow, now: datetime) -> bool:
+    """A scheduled source is due when its interval has passed since its last sync."""
+    if not src.schedule_minutes or not src.enabled:
+        return False
+    if src.last_sync_at is None:
+        return True
+    last = src.last_sync_at if src.last_sync_at.tzinfo else src.last_sync_at.replace(tzinfo=UTC)
+    return now - last >= timedelta(minutes=src.schedule_minutes)
+
+
+def describe_last_sync(sources: list[SourceRow]) -> str:
+    done = [s for s in sources if s.last_sync_at is not None]
+    if not done:
+        return "Ledger: never synced" if sources else ""
+    last = max(done, key=lambda s: s.last_sync_at or datetime.min.replace(tzinfo=UTC))
+    assert last.last_sync_at is not None
+    local = last.last_sync_at.astimezone()
+    when = f"{day(local.date())} {local:%H:%M}"
+    failed = [s.name for s in sources if s.last_outcome == "failed"]
+    tail = f" — failed: {', '.join(failed)}" if failed else ""
+    return f"Last sync {last.name} {when} ({last.last_outcome}){tail}"
+
+
+class SyncScheduler(QObject):
+    """Runs the due sources through the job runner every minute while the app is open."""
+
+    status_changed = Signal(str)
+    synced = Signal(object)  # list[SyncOutcome]
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.run_due)
+        self.running = False
+
+    def start(self) -> None:
+        self.timer.start()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.status_changed.emit(describe_last_sync(list_sources(self.ctx.db)))
+
+    def run_due(self) -> None:
+        now = utcnow()
+        if self.running or self.ctx.read_only or not any(
+                is_due(s, now) for s in list_sources(self.ctx.db)):
+            return
+        self.sync(only_due=True)
+
+    def sync(self, only_due: bool = False) -> None:
+        """Sync now (all enabled sources) or only the due ones, in the background."""
+        if self.ctx.jobs is None or self.running:
+            return
+        self.running = True
+        as_of, user = self.ctx.as_of, self.ctx.user_name
+        now = utcnow()
+
+        def work(jc: Any) -> list[SyncOutcome]:
+            return sync_all(jc.db, as_of, author=user, progress=jc.progress,
+                            cancelled=jc.cancelled,
+                            only_due=(lambda s: is_due(s, now)) if only_due else None)
+
+        job = self.ctx.jobs.run("Syncing the ledger", work, self._done,
+                                show_progress=not only_due)
+        job.finished.connect(lambda _job: setattr(self, "running", False))
+
+    def _done(self, outcomes: list[SyncOutcome]) -> None:
+        self.running = False
+        ids: set[int] = set()
+        for o in outcomes:
+            if o.report is not None:
+                ids |= o.report.debtor_ids
+        if ids:
+            self.ctx.broadcast(ChangeSet(debtor_ids=frozenset(ids), ledger=True))
+        self.refresh_status()
+        self.synced.emit(outcomes)
+
+
+class SourcesTableModel(QAbstractTableModel):
+    COLUMNS = ("Source", "Kind", "Location", "Every", "Last sync", "Outcome")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SourceRow] = []
+
+    def set_rows(self, rows: list[SourceRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            local = s.last_sync_at.astimezone() if s.last_sync_at else None
+            last = f"{day(local.date())} {local:%H:%M}" if local else "never"
+            every = f"{s.schedule_minutes} min" if s.schedule_minutes else "manual"
+            return (s.name, s.kind, s.location, every, last, s.last_outcome or "")[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return s.last_message
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+
+class SourcesPage(QWidget):
+    def __init__(self, ctx: AppContext, scheduler: SyncScheduler | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.scheduler = scheduler or SyncScheduler(ctx, self)
+        self.model = SourcesTableModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().hide()
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.clicked.connect(lambda: self.scheduler.sync())
+        self.import_button = QPushButton("Import file…")
+        self.import_button.clicked.connect(self.open_wizard)
+        self.status = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        self.hint = QLabel("Add sources with <code>collecta sources add NAME --kind fec "
+                           "--location FILE --every 60</code>.")
+        layout.addWidget(self.hint)
+        self.scheduler.status_changed.connect(self.status.setText)
+        self.scheduler.synced.connect(lambda _o: self.refresh())
+        self.sync_button.setEnabled(not ctx.read_only)
+        self.import_button.setEnabled(not ctx.read_only)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = list_sources(self.ctx.db)
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.status.setText(describe_last_sync(rows))
+
+    def open_wizard(self) -> None:
+        from app.views.import_wizard import ImportWizard
+
+        ImportWizard(self.ctx, self).exec()
+        self.refresh()
