@@ -30,10 +30,10 @@ def kpi_text(kpi: Kpi, currency: str, locale: str) -> str:
 def change_text(kpi: Kpi, currency: str, locale: str) -> tuple[str, str]:
     """The change line and its colour."""
     if kpi.value is None or kpi.previous is None:
-        return "no earlier figure", NEUTRAL
+        return "no earlier figure\n", NEUTRAL
     delta = float(kpi.value) - float(kpi.previous)
     if abs(delta) < 0.005:
-        return "unchanged vs previous period", NEUTRAL
+        return "unchanged\nvs previous period", NEUTRAL
     arrow = "▲" if delta > 0 else "▼"
     better = (delta < 0) == (kpi.better_when == "lower")
     if kpi.unit == "money":
@@ -42,7 +42,7 @@ def change_text(kpi: Kpi, currency: str, locale: str) -> tuple[str, str]:
         amount = f"{number(abs(delta), locale, digits=1)} days"
     else:
         amount = f"{number(abs(delta), locale, digits=1)} pts"
-    return f"{arrow} {amount} vs previous period", GOOD if better else BAD
+    return f"{arrow} {amount}\nvs previous period", GOOD if better else BAD
 
 
 class KpiTile(QFrame):

@@ -109,6 +109,7 @@ class WorklistView(QWidget):
 
         self.footer = QLabel()
         self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.footer.setWordWrap(True)  # three currencies do not fit on one line at 1280 px
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
