@@ -194,6 +194,10 @@ class JobRunner(QObject):
         thread = _JobThread(job, self.db)
         dialog = self._progress_dialog(job) if job.show_progress else None
         bridge = _JobBridge(self, job, thread, dialog)
+        # Qt owns the thread through the bridge: one deleteLater frees both, after wait().
+        # A parentless QThread with a pending deleteLater could also be freed by Python's GC
+        # (a double free that crashed the test run when a runner went out of scope).
+        thread.setParent(bridge)
         thread.progressed.connect(bridge.on_progress, Qt.ConnectionType.QueuedConnection)
         thread.finished.connect(bridge.on_finished, Qt.ConnectionType.QueuedConnection)
         self._running[job] = bridge
@@ -223,7 +227,6 @@ class JobRunner(QObject):
         if self._running.pop(job, None) is None:
             return
         thread.wait()
-        thread.deleteLater()
         bridge.deleteLater()
         if dialog is not None:
             dialog.canceled.disconnect()  # closing a QProgressDialog emits canceled
