@@ -17,10 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
@@ -33,8 +29,10 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.config import migrations_dir
 from app.errors import ConflictError, DatabaseError, ReadOnlyError
+from app.schema_version import alembic_config as alembic_config  # re-exported: tests, CLI
+from app.schema_version import current_revision
+from app.schema_version import schema_head as schema_head  # re-exported: CLI, views, snapshot
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -114,21 +112,6 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         ) from None
 
 
-def alembic_config(connection: Any) -> Config:
-    """Alembic settings for the bundled migrations, running on `connection` (None: scripts only)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.attributes["connection"] = connection
-    return cfg
-
-
-def schema_head() -> str:
-    script = ScriptDirectory.from_config(alembic_config(None))
-    head = script.get_current_head()
-    assert head is not None
-    return head
-
-
 def _prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
@@ -171,12 +154,15 @@ def backup_sqlite(path: Path, reason: str) -> Path:
 
 def _upgrade(engine: Engine, path: Path | None) -> None:
     head = schema_head()
-    script = ScriptDirectory.from_config(alembic_config(None))
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        has_tables = bool(inspect(conn).get_table_names())
+        current = current_revision(conn)
+        has_tables = current is None and bool(inspect(conn).get_table_names())
     if current == head:
         return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(None))
     if current is not None:
         try:
             script.get_revision(current)
@@ -232,7 +218,7 @@ def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) ->
             _upgrade(engine, path)
         else:
             with engine.connect() as conn:
-                current = MigrationContext.configure(conn).get_current_revision()
+                current = current_revision(conn)
             if current != schema_head():
                 raise DatabaseError(
                     f"Database schema {current or 'none'} does not match this Collecta "

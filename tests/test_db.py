@@ -240,3 +240,23 @@ def test_two_people_saving_the_same_debtor_the_second_gets_a_conflict(db):
         saved = s.get(Debtor, debtor_id)
         assert saved is not None
         assert (saved.name, saved.version) == ("Boulangerie Martin & Fils", 2)
+
+
+def test_schema_head_read_from_the_migration_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    assert schema_head() == ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path):
+    # The app's start path: alembic (0.1 s of imports) is only needed to change the schema.
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'collecta.db'}"
+    open_database(url).engine.dispose()  # created and upgraded: alembic ran here
+    probe = ("import sys; from app.db import open_database; "
+             f"open_database({url!r}).engine.dispose(); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.strip() == "False"

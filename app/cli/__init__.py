@@ -18,7 +18,8 @@ from app.db import failure_while_running
 from app.errors import UserError
 
 # Imported only when a command is given, so that opening the app does not pay for pandas & co.
-COMMAND_MODULES = ["setup", "debtors", "reports", "snapshot", "campaign", "ledger"]
+COMMAND_MODULES = ["setup", "debtors", "reports", "snapshot", "campaign", "ledger", "rules",
+                   "dispatch"]
 
 
 class _Parser(argparse.ArgumentParser):

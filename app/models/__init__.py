@@ -25,7 +25,9 @@ from app.models.collection import (
 )
 from app.models.company import USER_ROLES, AppUser, Company, Setting
 from app.models.debtor import CHANNELS, Contact, Debtor
+from app.models.dispatch import OUTBOX_CHANNELS, OUTBOX_STATES, OutboxMessage
 from app.models.ledger import INVOICE_KINDS, Allocation, Invoice, Payment
+from app.models.rules import RULE_TRIGGERS, TASK_KINDS, TASK_STATUSES, Rule, RuleMatch, Task
 from app.models.sources import ImportProfile, LedgerClosure, LedgerSource
 
 __all__ = [
@@ -65,4 +67,13 @@ __all__ = [
     "LedgerSource",
     "Payment",
     "Setting",
+    "OUTBOX_CHANNELS",
+    "OUTBOX_STATES",
+    "OutboxMessage",
+    "RULE_TRIGGERS",
+    "TASK_KINDS",
+    "TASK_STATUSES",
+    "Rule",
+    "RuleMatch",
+    "Task",
 ]

@@ -258,7 +258,9 @@ class CampaignActionItem(Base):
 
 
 class StepHistory(Base):
-    """Which step each item received (or skipped). Unique (item, step): never twice (§6.4)."""
+    """Which step each item received. Unique (item, step): never twice (§6.4). The lower steps a
+    catch-up proposal skipped (§6.2) are listed on its row in `skipped_step_ids`; rows with
+    outcome "skipped" come from builds before migration 0006 and mean the same."""
 
     __tablename__ = "step_history"
     __table_args__ = (
@@ -278,6 +280,7 @@ class StepHistory(Base):
         ForeignKey("campaign_action.id", ondelete="CASCADE")
     )
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    skipped_step_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 __all__ = [

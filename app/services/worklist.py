@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import TOUCH_KINDS, Activity, AppUser, Company, Debtor
-from app.services.ledger.open_items import debtor_balances_query
+from app.services.collection.holds import held_debtor_ids
+from app.services.ledger.open_items import allocated_after, debtor_balances_query
 from app.services.money import from_cents
 
 
@@ -28,6 +29,7 @@ class WorklistRow:
     max_dpd: int
     oldest_due: date | None
     last_touch: datetime | None
+    hold: str | None = None  # why reminders stop for this debtor (held_debtor_ids), if they do
 
     @property
     def is_overdue(self) -> bool:
@@ -65,19 +67,23 @@ def worklist_rows(
     """Balances per debtor × currency as of `as_of` (DOMAIN.md §3: later allocations ignored).
 
     Debtors with nothing open appear (once, in the company currency) only with include_settled.
+    Core statements on the session's connection: the rows are plain tuples, no ORM loading.
     """
-    balances = session.execute(debtor_balances_query(as_of)).all()
+    conn = session.connection()
+    balances = conn.execute(
+        debtor_balances_query(as_of, late=allocated_after(session, as_of))).all()
     touches = dict(
-        session.execute(
+        conn.execute(
             select(Activity.debtor_id, func.max(Activity.at))
             .where(Activity.kind.in_(TOUCH_KINDS), Activity.debtor_id.is_not(None),
                    func.date(Activity.at) <= as_of)
             .group_by(Activity.debtor_id)
         ).all()
     )
+    holds = held_debtor_ids(session, as_of)
     debtors = {
         r.id: r
-        for r in session.execute(
+        for r in conn.execute(
             select(Debtor.id, Debtor.external_ref, Debtor.name, Debtor.segment,
                    AppUser.name.label("manager"))
             .outerjoin(AppUser, AppUser.id == Debtor.account_manager_id)
@@ -85,24 +91,16 @@ def worklist_rows(
     }
     rows: list[WorklistRow] = []
     seen: set[int] = set()
-    for b in balances:
-        d = debtors[b.debtor_id]
-        oldest_overdue: date | None = b.oldest_overdue
-        seen.add(b.debtor_id)
+    for debtor_id, currency, open_cents, overdue_cents, credit_cents, oldest_overdue, \
+            oldest_due, _count in balances:
+        d = debtors[debtor_id]
+        seen.add(debtor_id)
         rows.append(
             WorklistRow(
-                debtor_id=d.id,
-                ref=d.external_ref,
-                name=d.name,
-                segment=d.segment,
-                manager=d.manager,
-                currency=b.currency,
-                open_balance=from_cents(b.open_cents),
-                overdue_balance=from_cents(b.overdue_cents),
-                credits=from_cents(b.credit_cents),
-                max_dpd=(as_of - oldest_overdue).days if oldest_overdue else 0,
-                oldest_due=b.oldest_due,
-                last_touch=touches.get(d.id),
+                debtor_id, d.external_ref, d.name, d.segment, d.manager, currency,
+                from_cents(open_cents), from_cents(overdue_cents), from_cents(credit_cents),
+                (as_of - oldest_overdue).days if oldest_overdue else 0,
+                oldest_due, touches.get(debtor_id), holds.get(debtor_id),
             )
         )
     if include_settled:
@@ -112,7 +110,7 @@ def worklist_rows(
             if d.id not in seen:
                 rows.append(
                     WorklistRow(d.id, d.external_ref, d.name, d.segment, d.manager, currency,
-                                zero, zero, zero, 0, None, touches.get(d.id))
+                                zero, zero, zero, 0, None, touches.get(d.id), holds.get(d.id))
                 )
     rows.sort(key=lambda r: (-r.max_dpd, r.name))
     return rows

@@ -32,9 +32,11 @@ from app.services.collection.approval import approve_campaign, exclude_action, r
 from app.services.collection.campaigns import CampaignDetail, action_preview, campaign_detail
 from app.views.campaign_models import ActionTreeModel
 from app.views.context import AppContext
+from app.views.jobs import JobContext
 
 CHANNEL_TITLES = {"email": "Email", "sms": "SMS", "letter": "Letter", "call": "Call script"}
 EDITABLE = ("draft", "pending_approval")
+BACKGROUND_APPROVAL = 500  # lines: above this, approval (which renders every text) is a job
 
 
 def preview_text(preview: dict[str, dict[str, str | None]]) -> str:
@@ -191,9 +193,24 @@ class CampaignDialog(QDialog):
         self._run(write)
 
     def approve(self) -> None:
+        campaign_id, user = self.campaign_id, self.ctx.user_name
+        if self.ctx.jobs is not None and self.detail is not None \
+                and len(self.detail.actions) > BACKGROUND_APPROVAL:
+            # Approval renders and stores every kept line's text: seconds for a big campaign.
+            def work(job: JobContext) -> None:
+                with job.session() as session:
+                    approve_campaign(session, campaign_id, user=user)
+
+            def done(_: None) -> None:
+                self.ctx.broadcast(ChangeSet(campaigns=True))
+                self.reload()
+
+            self.ctx.jobs.run("Approving the campaign", work, done, cancellable=False)
+            return
+
         def write() -> None:
             with session_scope(self.ctx.db) as session:
-                approve_campaign(session, self.campaign_id, user=self.ctx.user_name)
+                approve_campaign(session, campaign_id, user=user)
         self._run(write)
 
     def reject_campaign(self) -> None:

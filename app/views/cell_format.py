@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 # Days past due buckets (DOMAIN.md §3) and a subtle text colour for each.
 DPD_BUCKETS: tuple[tuple[int, str, str], ...] = (
@@ -34,6 +35,17 @@ def segment_label(segment: str | None) -> str:
     if not segment:
         return ""
     return SEGMENT_LABELS.get(segment) or segment.replace("_", " ").capitalize()
+
+
+def hold_label(text: str | None) -> str:
+    """The short word of a hold text for a narrow column: 'held: dispute #12 (pricing)' →
+    'Dispute', 'legal file since 2025-05-02: …' → 'Legal file'."""
+    if not text:
+        return ""
+    head = text.removeprefix("held: ")
+    for stop in (" #", " since", " until", ":", " ("):
+        head = head.split(stop, 1)[0]
+    return head.strip().capitalize()
 
 
 def local_time(value: datetime) -> datetime:

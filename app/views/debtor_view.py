@@ -34,6 +34,7 @@ from app.views.debtor_models import (
     PaymentsTableModel,
     TimelineTableModel,
 )
+from app.views.disputes_view import HoldsPanel
 from app.views.jobs import JobContext
 from app.views.table_style import style_table
 
@@ -138,6 +139,8 @@ class DebtorView(QWidget):
         self.tabs.addTab(items, "Open items")
         self.tabs.addTab(self.payments_table, "Payments")
         self.tabs.addTab(timeline, "Timeline")
+        self.holds_panel = HoldsPanel(self.ctx, self.debtor_id)
+        self.tabs.addTab(self.holds_panel, "Holds")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
@@ -224,6 +227,8 @@ class DebtorView(QWidget):
         self.tabs.setTabText(0, f"Open items ({len(d.open_items)})")
         self.tabs.setTabText(1, f"Payments ({len(d.payments)})")
         self.tabs.setTabText(2, f"Timeline ({len(d.timeline)})")
+        self.holds_panel.reload()
+        self.tabs.setTabText(3, f"Holds ({self.holds_panel.active_count()} active)")
         for table in (self.items_table, self.payments_table, self.timeline_table):
             table.resizeColumnsToContents()
             header = table.horizontalHeader()

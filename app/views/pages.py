@@ -28,7 +28,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec("worklist", "Worklist", _worklist),
         PageSpec("debtors", "Debtors", _debtors),
         PageSpec("campaigns", "Campaigns", _campaigns),
-        PageSpec("rules", "Rules", not_available("Rules")),
+        PageSpec("dispatch", "Sending", _dispatch),
+        PageSpec("rules", "Rules", _rules),
         PageSpec("dashboard", "Dashboard", _dashboard),
         PageSpec("sources", "Ledger sources", _sources),
         PageSpec("settings", "Settings", _settings),
@@ -51,6 +52,18 @@ def _campaigns(ctx: AppContext) -> QWidget:
     from app.views.campaign_page import CampaignPage
 
     return CampaignPage(ctx)
+
+
+def _dispatch(ctx: AppContext) -> QWidget:
+    from app.views.dispatch_page import DispatchPage
+
+    return DispatchPage(ctx)
+
+
+def _rules(ctx: AppContext) -> QWidget:
+    from app.views.rules_page import RulesPage
+
+    return RulesPage(ctx)
 
 
 def _dashboard(ctx: AppContext) -> QWidget:

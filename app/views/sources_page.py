@@ -9,7 +9,7 @@ for the status bar; `SourcesPage(ctx, scheduler)` is the page.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -33,8 +33,11 @@ from PySide6.QtWidgets import (
 from app.clock import utcnow
 from app.services.changes import ChangeSet
 from app.services.formatting import day
-from app.services.ledger.sources import SourceRow, SyncOutcome, list_sources, sync_all
+from app.services.ledger.source_list import SourceRow, list_sources
 from app.views.context import AppContext
+
+if TYPE_CHECKING:
+    from app.services.ledger.sources import SyncOutcome
 
 CHECK_EVERY_MS = 60_000
 Index = QModelIndex | QPersistentModelIndex
@@ -98,6 +101,8 @@ class SyncScheduler(QObject):
         self.running = True
         as_of, user = self.ctx.as_of, self.ctx.user_name
         now = utcnow()
+
+        from app.services.ledger.sources import sync_all  # the import pipeline: loaded on use
 
         def work(jc: Any) -> list[SyncOutcome]:
             return sync_all(jc.db, as_of, author=user, progress=jc.progress,

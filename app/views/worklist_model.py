@@ -20,7 +20,15 @@ from PySide6.QtGui import QColor, QFont
 from app.services import formatting
 from app.services.money import from_cents, to_cents
 from app.services.worklist import WorklistFilter, WorklistRow
-from app.views.cell_format import LEFT, RIGHT, dpd_bucket, local_time, segment_label
+from app.views.cell_format import (
+    CENTER,
+    LEFT,
+    RIGHT,
+    dpd_bucket,
+    hold_label,
+    local_time,
+    segment_label,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 DEBTOR_ID_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
@@ -56,9 +64,13 @@ COLUMNS: tuple[WorklistColumn, ...] = (
                    "Due date of the oldest open invoice"),
     WorklistColumn("touch", "Last touch", True, lambda r: r.last_touch,
                    "Last email, SMS, letter, call or note"),
+    WorklistColumn("hold", "Hold", False, lambda r: hold_label(r.hold) or None,
+                   "Why reminders are stopped: dispute, promise to pay, manual hold or legal "
+                   "file (details in the cell's tooltip)"),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
-ALIGNMENTS = tuple(RIGHT if c.right else LEFT for c in COLUMNS)
+# The hold word is centred: left-aligned, it would run into the right-aligned date beside it.
+ALIGNMENTS = tuple(CENTER if c.key == "hold" else RIGHT if c.right else LEFT for c in COLUMNS)
 DPD_COLUMN = COLUMN_KEYS.index("dpd")
 DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
@@ -213,7 +225,7 @@ class WorklistTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return col.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if col.right else LEFT
+            return ALIGNMENTS[section]
         return None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
@@ -271,6 +283,8 @@ class WorklistTableModel(QAbstractTableModel):
             return str(r.max_dpd) if r.max_dpd > 0 else ""
         if key == "oldest":
             return formatting.day(r.oldest_due, loc)
+        if key == "hold":
+            return hold_label(r.hold)
         return formatting.day(_touch_day(r.last_touch), loc)
 
     def _tooltip(self, r: WorklistRow, key: str) -> str:
@@ -282,4 +296,6 @@ class WorklistTableModel(QAbstractTableModel):
             return f"Net of {credits} of credit notes and unapplied cash"
         if key == "name":
             return f"{r.name} ({r.ref}) — press Enter to open"
+        if key == "hold" and r.hold:
+            return r.hold[:1].upper() + r.hold[1:]
         return ""

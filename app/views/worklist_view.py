@@ -39,7 +39,7 @@ from app.views.worklist_model import COLUMN_KEYS, COLUMNS, NOT_SET, WorklistTabl
 READ_LANE = "read"
 # Width of each column in average characters (the Debtor column stretches).
 COLUMN_CHARS = {"ref": 9, "name": 34, "segment": 14, "manager": 15, "open": 15, "overdue": 15,
-                "dpd": 11, "oldest": 11, "touch": 11}
+                "dpd": 11, "oldest": 11, "touch": 11, "hold": 13}
 
 
 class WorklistView(QWidget):

@@ -1,6 +1,8 @@
 from datetime import date
 
 from app.db import session_scope
+from app.services.collection.holds import put_on_hold
+from app.services.ledger.open_items import allocated_after, debtor_balances_query
 from app.services.worklist import WorklistFilter, totals_per_currency, worklist_rows
 from tests import factories as f
 from tests.factories import D
@@ -58,3 +60,41 @@ def test_settled_debtors_only_when_asked_and_filters(db):
     assert [r.ref for r in everyone if WorklistFilter(overdue_only=True).accepts(r)] == ["C4"]
     assert [r.ref for r in everyone if WorklistFilter(text="paid").accepts(r)] == ["C3"]
     assert [r.ref for r in everyone if WorklistFilter(segment="key_accounts").accepts(r)] == ["C3"]
+
+
+def test_as_of_today_skips_the_late_sums_and_gives_the_same_balances(db):
+    # No allocation after 2025-07-31: the late-allocation sums are all zero and are left out.
+    with session_scope(db) as s:
+        d = f.debtor(s, "C5")
+        a = f.invoice(s, d, 1000, due=date(2025, 6, 1))
+        f.credit_note(s, d, 150, issued=date(2025, 6, 5))  # unapplied credit
+        f.payment(s, d, 300, on=date(2025, 7, 5), settles=a)
+        f.payment(s, d, 40, on=date(2025, 7, 6))  # unapplied cash
+    with session_scope(db) as s:
+        assert allocated_after(s, date(2025, 6, 30))
+        assert not allocated_after(s, date(2025, 7, 31))
+        for as_of, late in ((date(2025, 7, 31), False), (date(2025, 7, 31), True)):
+            (row,) = s.execute(debtor_balances_query(as_of, late=late)).all()
+            assert (row.open_cents, row.overdue_cents, row.credit_cents) == (
+                1000_00 - 300_00 - 150_00 - 40_00, 1000_00 - 300_00, 150_00 + 40_00)
+        (row,) = worklist_rows(s, date(2025, 7, 31))
+        assert (row.open_balance, row.overdue_balance, row.credits) == (D(510), D(700), D(190))
+        (before,) = worklist_rows(s, date(2025, 6, 30))  # the 07-05 payment had not come yet
+        assert (before.open_balance, before.overdue_balance, before.credits) == (
+            D(850), D(1000), D(150))
+
+
+def test_held_debtors_carry_the_hold_text(db):
+    with session_scope(db) as s:
+        held = f.debtor(s, "C6", "Held SARL")
+        f.invoice(s, held, 500, due=date(2025, 5, 1))
+        free = f.debtor(s, "C7", "Free SAS")
+        f.invoice(s, free, 200, due=date(2025, 5, 1))
+        hold_id = put_on_hold(s, held.id, author="Alice Martin", reason="Customer in talks",
+                              start=date(2025, 6, 1), end=date(2025, 7, 15))
+    with session_scope(db) as s:
+        rows = {r.ref: r.hold for r in worklist_rows(s, date(2025, 6, 30))}
+        assert rows == {"C6": f"held: manual hold #{hold_id} until 2025-07-15 (Customer in talks)",
+                        "C7": None}
+        assert {r.ref: r.hold for r in worklist_rows(s, date(2025, 7, 16))} == {
+            "C6": None, "C7": None}

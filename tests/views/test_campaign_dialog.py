@@ -115,3 +115,28 @@ def test_campaign_page_builds_through_the_job_runner_and_opens_the_review(qtbot,
     qtbot.addWidget(plans)
     assert plans.findChildren(PlanEditor)[0].plan_list.count() == 3
     plans.close()
+
+
+def test_a_big_campaign_is_approved_in_the_background_and_freezes_the_texts(qtbot, ledger,
+                                                                            monkeypatch):
+    from app.models import CampaignAction
+    from app.services.collection.campaigns import action_preview
+    from app.views import campaign_dialog
+    from app.views.jobs import JobRunner
+
+    monkeypatch.setattr(campaign_dialog, "BACKGROUND_APPROVAL", 1)  # 2 lines count as big here
+    dialog, errors = _dialog(qtbot, ledger)
+    dialog.ctx.jobs = JobRunner(dialog, ledger)
+    action = _select_first_action(dialog)
+    with session_scope(ledger) as s:
+        assert s.get(CampaignAction, action.action_id).preview is None  # rendered on demand
+        before = action_preview(s, action.action_id)
+    # (QPlainTextEdit hands non-breaking spaces back as plain spaces.)
+    assert dialog.preview.toPlainText() == campaign_dialog.preview_text(before).replace(
+        "\xa0", " ")
+    dialog.approve()
+    assert dialog.ctx.jobs.wait_idle()
+    assert dialog.detail.campaign.status == "approved"
+    assert errors == [] and dialog.detail.campaign.decided_by == "Bruno Petit"
+    with session_scope(ledger) as s:
+        assert s.get(CampaignAction, action.action_id).preview == before

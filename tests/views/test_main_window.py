@@ -15,10 +15,10 @@ from tests.views.conftest import AS_OF
 
 def test_navigation_lists_every_section(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Worklist", "Debtors", "Campaigns", "Rules", "Dashboard", "Ledger sources",
-                      "Settings"]
-    assert [s.key for s in page_specs()] == ["worklist", "debtors", "campaigns", "rules",
-                                              "dashboard", "sources", "settings"]
+    assert titles == ["Worklist", "Debtors", "Campaigns", "Sending", "Rules", "Dashboard",
+                      "Ledger sources", "Settings"]
+    assert [s.key for s in page_specs()] == ["worklist", "debtors", "campaigns", "dispatch",
+                                              "rules", "dashboard", "sources", "settings"]
 
 
 def test_sections_without_their_screen_say_so_plainly(window):

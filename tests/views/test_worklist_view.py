@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from app.db import session_scope
+from app.services.changes import ChangeSet
+from app.services.collection.holds import put_on_hold
 from app.views.debtor_view import DebtorView
 from app.views.worklist_model import COLUMN_KEYS
 from app.views.worklist_view import WorklistView
@@ -51,7 +54,8 @@ def test_default_order_is_most_days_past_due_first_with_french_figures(window):
     assert refs(view) == ["C1", "C4", "C2", "C3"]
     cells = [view.model.index(0, i).data() for i in range(len(COLUMN_KEYS))]
     assert cells == ["C1", "Boulangerie Martin", "SMB", "Alice Martin",
-                     f"5{NNBSP}800,00{NBSP}€", f"4{NNBSP}800,00{NBSP}€", "121", "01/03/2025", ""]
+                     f"5{NNBSP}800,00{NBSP}€", f"4{NNBSP}800,00{NBSP}€", "121", "01/03/2025", "",
+                     ""]
     c4 = [view.model.index(1, i).data() for i in (4, 6, 8)]
     assert c4 == [f"700,00{NBSP}£GB", "30", "02/06/2025"]
     not_due = [view.model.index(3, i).data() for i in (5, 6)]
@@ -169,3 +173,22 @@ def test_a_request_during_a_load_applies_when_the_rows_arrive(window, qtbot):
     window.ctx.open_worklist_filter(segment="key_accounts")
     qtbot.waitUntil(lambda: not view.loading)
     assert refs(view) == ["C2"]
+
+
+def test_hold_column_shows_the_kind_and_the_full_reason_in_the_tooltip(window, qtbot):
+    view = worklist(window)
+    with session_scope(window.ctx.db) as s:
+        c2 = next(r.debtor_id for r in view.model.all_rows() if r.ref == "C2")
+        hold_id = put_on_hold(s, c2, author="Alice Martin", reason="Awaiting a credit note",
+                              start=date(2025, 6, 26), end=date(2025, 7, 10))
+    window.ctx.broadcast(ChangeSet(debtor_ids=frozenset({c2})))
+    qtbot.waitUntil(lambda: not view.loading and any(r.hold for r in view.model.rows()))
+    column = COLUMN_KEYS.index("hold")
+    row = refs(view).index("C2")
+    cell = view.model.index(row, column)
+    assert cell.data() == "Manual hold"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == (
+        f"Held: manual hold #{hold_id} until 2025-07-10 (Awaiting a credit note)")
+    assert view.model.index(refs(view).index("C1"), column).data() == ""
+    view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert refs(view)[0] == "C2"  # the held debtor first, rows without a hold after

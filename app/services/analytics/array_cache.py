@@ -20,6 +20,9 @@ class ArrayCache:
         key = hashlib.sha256(engine.url.render_as_string(hide_password=True).encode())
         self.path = folder / f"ledger-{key.hexdigest()[:16]}.npz"
 
+    def exists(self) -> bool:
+        return self.path.is_file()
+
     def load(self, fingerprint: tuple[int, ...]) -> RawLedger | None:
         try:
             with np.load(self.path, allow_pickle=False) as data:

@@ -173,15 +173,22 @@ class LedgerEngine:
 
     def reload(self) -> LedgerArrays:
         """Read everything again (or take the disk cache when it matches the database)."""
-        self._fingerprint = ledger_fingerprint(self._engine)
         self._debtors = debtors_fingerprint(self._engine)
-        cached = self._cache.load(self._fingerprint) if self._cache is not None else None
+        cached = None
+        if self._cache is not None and self._cache.exists():
+            # Scanning the tables for the fingerprint only pays when there is a copy to check.
+            fingerprint = ledger_fingerprint(self._engine)
+            cached = self._cache.load(fingerprint)
         if cached is not None:
-            self._raw = cached
+            self._raw, self._fingerprint = cached, fingerprint
             self.cache_hits += 1
         else:
             self._raw = read_ledger(self._engine, None)
-            if self._cache is not None and raw_fingerprint(self._raw) == self._fingerprint:
+            # The fingerprint of what was read: if a write slipped in between the reads, it
+            # matches no state of the database, so neither the cache nor a later
+            # refresh_if_stale will take these arrays for current.
+            self._fingerprint = raw_fingerprint(self._raw)
+            if self._cache is not None:
                 self._cache.save(self._raw, self._fingerprint)
         self._arrays = _build(self._raw, read_debtor_rows(self._engine))
         self.full_loads += 1

@@ -19,6 +19,7 @@ from app.models import (
     StepHistory,
 )
 from app.services.activity import log_activity
+from app.services.collection.previews import render_stored_actions
 from app.services.ledger.open_items import open_items_query
 
 APPROVER_ROLES = ("manager", "admin")
@@ -56,6 +57,16 @@ def _release_history(session: Session, campaign_id: int, action_id: int | None =
     session.execute(q)
 
 
+def _store_previews(session: Session, campaign_id: int) -> None:
+    """Freeze the exact text of every kept line: what dispatch sends is what was approved."""
+    ids = list(session.scalars(select(CampaignAction.id).where(
+        CampaignAction.campaign_id == campaign_id, CampaignAction.excluded.is_(False),
+        CampaignAction.preview.is_(None)).order_by(CampaignAction.id)))
+    texts = render_stored_actions(session, ids)
+    if texts:
+        session.execute(update(CampaignAction), [{"id": i, "preview": p} for i, p in texts.items()])
+
+
 def approve_campaign(session: Session, campaign_id: int, *, user: str) -> None:
     approver = require_approver(session, user)
     c = _campaign(session, campaign_id)
@@ -63,6 +74,7 @@ def approve_campaign(session: Session, campaign_id: int, *, user: str) -> None:
         raise UserError(f"Campaign #{c.id} is {c.status.replace('_', ' ')}; only a campaign "
                         "pending approval can be approved")
     c.status, c.decided_by, c.decided_at = "approved", approver.name, utcnow()
+    _store_previews(session, c.id)
     count = session.scalar(select(CampaignAction.id).where(
         CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False)).limit(1))
     log_activity(session, author=approver.name, kind="campaign_approved",

@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.errors import UserError
-from app.models import Campaign, CampaignAction, ReminderPlan
+from app.models import Campaign, CampaignAction, Company, ReminderPlan
 from app.services.activity import log_activity
 from app.services.collection.campaign_writer import CampaignWriter
 from app.services.collection.decide import decide_debtor
 from app.services.collection.facts import load_campaign_facts
 from app.services.collection.plans import ensure_default_plans
-from app.services.collection.previews import PreviewRenderer
+from app.services.collection.previews import debtor_languages
 from app.services.collection.promises import review_promises
+from app.services.collection.templates import find_template, load_templates
 from app.services.money import totals_by_currency
 
 BUILD_LOCK_KEY = 0x436F6C6C  # "Coll": pg_advisory_xact_lock key for campaign builds
@@ -61,6 +62,15 @@ def _summary(session: Session, campaign: Campaign, created: bool, skipped: int =
                        totals_by_currency([(r[1], r[2]) for r in rows]), skipped, broken)
 
 
+def _check_templates(session: Session, uses: set[tuple[str, str, str]]) -> None:
+    """Every (template, channel, language) the actions need exists: texts are rendered later (in
+    the validation dialog and at approval), a missing one must stop the build now."""
+    templates = load_templates(session)
+    fallback = session.scalar(select(Company.default_language).limit(1)) or "en"
+    for key, channel, language in sorted(uses):
+        find_template(templates, key, channel, language, fallback)
+
+
 def build_campaign(session: Session, as_of: date, *, user: str,
                    progress: Progress | None = None, cancelled: Cancelled | None = None
                    ) -> BuildResult:
@@ -75,6 +85,12 @@ def build_campaign(session: Session, as_of: date, *, user: str,
     found = _existing(session, as_of)
     if found is not None:
         return _summary(session, found, created=False)
+    # --- automation rules (issue 7): rules triggered "on each campaign build" run first, so the
+    # build below sees the plans they set. Inside the build lock: two desktops never both fire.
+    from app.services.rules.engine import run_triggered
+
+    run_triggered(session, as_of, "campaign_build", user=user)
+    # --- end of automation rules
     campaign = Campaign(as_of=as_of, as_of_key=as_of, status="draft", built_by=user,
                         built_at=utcnow())
     if dialect == "sqlite":
@@ -92,10 +108,9 @@ def build_campaign(session: Session, as_of: date, *, user: str,
     if session.scalar(select(ReminderPlan.id).limit(1)) is None:
         ensure_default_plans(session)  # a fresh database: the shipped plans apply
     broken = review_promises(session, as_of, user)
-    facts = load_campaign_facts(session, as_of)
-    renderer = PreviewRenderer(session, user)
+    facts = load_campaign_facts(session, as_of, actionable_only=True)
+    languages = debtor_languages(session)
     debtor_ids = sorted(facts.items)
-    renderer.prefetch(debtor_ids)
     writer = CampaignWriter(session, campaign.id, as_of)
     try:
         for n, debtor_id in enumerate(debtor_ids):
@@ -106,13 +121,13 @@ def build_campaign(session: Session, as_of: date, *, user: str,
                 progress(n, len(debtor_ids), "Deciding reminders")
             plan = facts.plans[facts.plan_of[debtor_id]]
             decision = decide_debtor(plan, facts.debtors[debtor_id], facts.items[debtor_id],
-                                     as_of)
+                                     as_of, all_notes=False)
             for action in decision.actions:
                 why = "\n".join(f"{i.number}: {decision.notes[i.invoice_id]}"
                                 for i in action.items)
                 writer.add(debtor_id, plan.plan_id, action, explanation=why,
-                           language=renderer.language(debtor_id),
-                           preview=renderer.render(debtor_id, action, as_of))
+                           language=languages[debtor_id])
+        _check_templates(session, writer.uses())
         writer.flush()
     except IntegrityError:
         raise UserError("Another campaign build touched the same invoices at the same time; "

@@ -20,6 +20,7 @@ from app.models import (
     PlanStep,
     ReminderPlan,
 )
+from app.services.collection.previews import render_stored_actions
 from app.services.money import totals_by_currency
 
 
@@ -128,8 +129,11 @@ def campaign_detail(session: Session, campaign_id: int) -> CampaignDetail:
 
 
 def action_preview(session: Session, action_id: int) -> dict[str, dict[str, str | None]]:
-    """channel → {subject, body}: the exact text stored when the campaign was built."""
+    """channel → {subject, body}: the exact text the line sends — stored at approval, rendered
+    from the stored action until then."""
     a = session.get(CampaignAction, action_id)
     if a is None:
         raise NotFoundError(f"Campaign action #{action_id} does not exist")
-    return dict(a.preview or {})
+    if a.preview is not None:
+        return dict(a.preview)
+    return render_stored_actions(session, [a.id])[a.id]

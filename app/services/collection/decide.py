@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from app.services.collection.calendar import is_business_day
 from app.services.collection.plans import PlanInfo, StepInfo
 
 
@@ -61,6 +62,9 @@ class DebtorDecision:
     notes: dict[int, str] = field(default_factory=dict)  # invoice id → explanation
 
 
+NOTHING_LEFT = 10**9  # no step above the one reached
+
+
 def _step_label(step: StepInfo) -> str:
     return f"step {step.position} '{step.name}'"
 
@@ -69,11 +73,17 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def due_item(plan: PlanInfo, item: ItemFacts, country: str | None, as_of: date
-             ) -> DueItem | None:
-    """The step to propose for `item` (§6.1–6.2), with the lower due steps it skips."""
+def due_item(plan: PlanInfo, item: ItemFacts, country: str | None, as_of: date,
+             *, open_today: bool = False) -> DueItem | None:
+    """The step to propose for `item` (§6.1–6.2), with the lower due steps it skips.
+
+    `open_today`: as_of is a business day in `country` — then a business-day step is due as soon
+    as its unshifted day is (the shift lands on a business day ≤ as_of), no calendar needed."""
+    late_by = as_of.toordinal() - item.due_date.toordinal()  # whole days, cheaper than dates
     due = [s for s in plan.steps
-           if s.position > item.received_position and s.due_on(item.due_date, country) <= as_of]
+           if s.position > item.received_position
+           and (s.offset_days <= late_by if open_today or not s.business_days
+                else s.due_on(item.due_date, country) <= as_of)]
     if not due:
         return None
     if item.resume_next:
@@ -94,8 +104,10 @@ def _not_due_note(plan: PlanInfo, item: ItemFacts, country: str | None) -> str:
     return f"next: {_step_label(nxt)} on {nxt.due_on(item.due_date, country).isoformat()}"
 
 
-def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], as_of: date
-                  ) -> DebtorDecision:
+def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], as_of: date,
+                  *, all_notes: bool = True) -> DebtorDecision:
+    """The debtor's actions and, per item, why. With all_notes=False (the builder) only the
+    items of an action get their note: the others' are what `explain` computes on demand."""
     out = DebtorDecision()
     if debtor.hold:
         out.notes = {i.invoice_id: debtor.hold for i in items}
@@ -105,6 +117,11 @@ def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], a
         since = (as_of - debtor.last_touch).days
         if since < plan.min_gap_days:
             gap_left = f"touched {_days(since)} ago, gap {plan.min_gap_days}"
+    # Per step reached: the smallest offset left. An item less late than that has nothing due
+    # (a business-day shift only moves a step later), without looking at each step.
+    floors: dict[int, int] = {}
+    today = as_of.toordinal()
+    open_today = is_business_day(as_of, debtor.country)
     for currency in sorted({i.currency for i in items}):
         mine = [i for i in items if i.currency == currency]
         due: list[DueItem] = []
@@ -112,9 +129,18 @@ def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], a
             if item.hold:
                 out.notes[item.invoice_id] = item.hold
                 continue
-            d = due_item(plan, item, debtor.country, as_of)
+            floor = floors.get(item.received_position)
+            if floor is None:
+                floor = floors[item.received_position] = min(
+                    (st.offset_days for st in plan.steps
+                     if st.position > item.received_position), default=NOTHING_LEFT)
+            if today - item.due_date.toordinal() < floor:
+                d = None
+            else:
+                d = due_item(plan, item, debtor.country, as_of, open_today=open_today)
             if d is None:
-                out.notes[item.invoice_id] = _not_due_note(plan, item, debtor.country)
+                if all_notes:
+                    out.notes[item.invoice_id] = _not_due_note(plan, item, debtor.country)
             else:
                 due.append(d)
         if not due:

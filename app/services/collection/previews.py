@@ -1,4 +1,7 @@
-"""Renders the exact text of each proposed action (stored on the action, shown to the manager)."""
+"""Renders the exact text of each proposed action. A build stores no text (rendering thousands of
+messages would dominate it): the validation dialog renders a line on demand from the stored
+action (its step, items and residuals as of the build, the builder's name), and approval renders
+and stores the text of every kept line, so what dispatch sends is frozen with the approval."""
 
 from __future__ import annotations
 
@@ -8,8 +11,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Company, Contact, Debtor, Setting
-from app.services.collection.decide import ProposedAction
+from app.models import (
+    Campaign,
+    CampaignAction,
+    CampaignActionItem,
+    Company,
+    Contact,
+    Debtor,
+    Invoice,
+    Setting,
+)
+from app.services.collection.decide import ItemFacts, ProposedAction
+from app.services.collection.plans import load_plans
 from app.services.collection.references import PAYMENT_LINK_SETTING
 from app.services.collection.templates import ItemLine, load_templates, message_context, render_step
 
@@ -67,6 +80,10 @@ class PreviewRenderer:
                     seen.add(c.debtor_id)
                     self._contacts[c.debtor_id] = _contact_dict(c)
 
+    @property
+    def known(self) -> set[int]:
+        return set(self._debtors)
+
     def debtor(self, debtor_id: int) -> dict[str, Any]:
         if debtor_id not in self._debtors:
             d = self._session.get(Debtor, debtor_id)
@@ -108,6 +125,50 @@ class PreviewRenderer:
         return render_step(self._templates, action.step.template_key, action.step.channels,
                            self.language(debtor_id), str(self._company["default_language"]),
                            context)
+
+
+def debtor_languages(session: Session) -> dict[int, str]:
+    """Every debtor's message language (its own, else the company's default)."""
+    default = session.scalar(select(Company.default_language).limit(1)) or "en"
+    return {i: lang or default for i, lang in session.execute(select(Debtor.id, Debtor.language))}
+
+
+def render_stored_actions(session: Session, action_ids: list[int]
+                          ) -> dict[int, dict[str, dict[str, str | None]]]:
+    """action id → channel → {subject, body}: the text of stored actions, rendered exactly as
+    the build would have (items with their residual and days late as of the campaign's date)."""
+    out: dict[int, dict[str, dict[str, str | None]]] = {}
+    if not action_ids:
+        return out
+    plans = load_plans(session)
+    renderers: dict[str, PreviewRenderer] = {}
+    for start in range(0, len(action_ids), 2000):
+        chunk = action_ids[start:start + 2000]
+        items: dict[int, list[ItemFacts]] = {}
+        for r in session.execute(
+            select(CampaignActionItem.action_id, Invoice.id, Invoice.number, Invoice.issue_date,
+                   Invoice.due_date, Invoice.currency, CampaignActionItem.residual)
+            .join(Invoice, Invoice.id == CampaignActionItem.invoice_id)
+            .where(CampaignActionItem.action_id.in_(chunk))
+        ):
+            items.setdefault(r[0], []).append(ItemFacts(r[1], r[2], r[3], r[4], r[5], r[6], 0))
+        rows = session.execute(
+            select(CampaignAction.id, CampaignAction.debtor_id, CampaignAction.plan_id,
+                   CampaignAction.step_id, CampaignAction.currency, CampaignAction.total,
+                   Campaign.as_of, Campaign.built_by)
+            .join(Campaign, Campaign.id == CampaignAction.campaign_id)
+            .where(CampaignAction.id.in_(chunk))
+        ).all()
+        for built_by in {r[7] for r in rows} - set(renderers):
+            renderers[built_by] = PreviewRenderer(session, built_by)
+        for renderer in renderers.values():
+            renderer.prefetch(sorted({r[1] for r in rows} - renderer.known))
+        for action_id, debtor_id, plan_id, step_id, currency, total, as_of, built_by in rows:
+            renderer = renderers[built_by]
+            action = ProposedAction(currency, plans[plan_id].step(step_id), (),
+                                    tuple(items.get(action_id, ())), total)
+            out[action_id] = renderer.render(debtor_id, action, as_of)
+    return out
 
 
 def debtor_sample_context(session: Session, debtor_id: int, as_of: date, *, step_name: str,

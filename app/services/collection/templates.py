@@ -174,21 +174,26 @@ def message_context(
     }
 
 
+def find_template(templates: dict[TemplateKey, tuple[str | None, str]], template_key: str,
+                  channel: str, language: str, fallback_language: str
+                  ) -> tuple[str | None, str]:
+    """(subject, body) in the debtor's language, else the fallback, else English."""
+    for lang in (language, fallback_language, "en"):
+        found = templates.get((template_key, lang, channel))
+        if found is not None:
+            return found
+    raise UserError(f"No template '{template_key}' for {channel} in {language} "
+                    f"or {fallback_language}; add it in the plan editor")
+
+
 def render_step(templates: dict[TemplateKey, tuple[str | None, str]], template_key: str,
                 channels: tuple[str, ...], language: str, fallback_language: str,
                 context: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     """channel → {subject, body} for a step, in the debtor's language (else the fallback)."""
     out: dict[str, dict[str, str | None]] = {}
     for channel in channels:
-        found = None
-        for lang in (language, fallback_language, "en"):
-            found = templates.get((template_key, lang, channel))
-            if found is not None:
-                break
-        if found is None:
-            raise UserError(f"No template '{template_key}' for {channel} in {language} "
-                            f"or {fallback_language}; add it in the plan editor")
-        subject, body = found
+        subject, body = find_template(templates, template_key, channel, language,
+                                      fallback_language)
         where = f"template '{template_key}' ({language}, {channel})"
         out[channel] = {
             "subject": render_text(subject, context, where).strip() if subject else None,

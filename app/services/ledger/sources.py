@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,31 +29,9 @@ from app.services.ledger.mapping import ColumnMapping, load_profile, mapping_fro
 from app.services.ledger.pipeline import Cancelled, ImportOptions, Progress, import_in_session
 from app.services.ledger.records import EntityCounts, ImportReport, LedgerBatch
 from app.services.ledger.sage100 import read_sage100
+from app.services.ledger.source_list import SourceRow, _row, list_sources
 from app.services.ledger.sql_source import load_sql_config, read_sql_source
 from app.services.ledger.validate import ValidationOptions, check_terms
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRow:
-    name: str
-    kind: str
-    location: str
-    options: dict[str, Any]
-    schedule_minutes: int | None
-    enabled: bool
-    last_sync_at: datetime | None
-    last_outcome: str | None
-    last_message: str | None
-
-
-def _row(s: LedgerSource) -> SourceRow:
-    return SourceRow(s.name, s.kind, s.location, dict(s.options or {}), s.schedule_minutes,
-                     s.enabled, s.last_sync_at, s.last_outcome, s.last_message)
-
-
-def list_sources(db: Database) -> list[SourceRow]:
-    with db.sessions() as s:
-        return [_row(r) for r in s.scalars(select(LedgerSource).order_by(LedgerSource.name))]
 
 
 def add_source(db: Database, name: str, kind: str, location: str, *,
@@ -232,4 +210,19 @@ def sync_all(db: Database, as_of: date, *, author: str = "sync",
                                                          cancelled=cancelled), None))
         except UserError as exc:
             out.append(SyncOutcome(src.name, None, str(exc)))
+    if any(o.report is not None and not o.report.skipped_unchanged_source for o in out):
+        out.extend(_run_rules_after_sync(db, as_of, author))
     return out
+
+
+def _run_rules_after_sync(db: Database, as_of: date, author: str) -> list[SyncOutcome]:
+    """Automation rules triggered "after each sync" (issue 7), on the committed ledger: the
+    sync itself stands even when a rule fails, and the failure is reported like a source's."""
+    from app.services.rules.engine import run_triggered
+
+    try:
+        with db.sessions() as s, s.begin():
+            run_triggered(s, as_of, "sync", user=author)
+    except UserError as exc:
+        return [SyncOutcome("automation rules", None, str(exc))]
+    return []

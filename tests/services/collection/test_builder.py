@@ -45,12 +45,17 @@ def actions(db, campaign_id):
 
 
 def history(db):
+    """(invoice number, step position, outcome) per step an item received or skipped; a
+    catch-up proposal lists the steps it skipped on its own row (skipped_step_ids)."""
     with session_scope(db) as s:
         from app.models import Invoice, PlanStep
-        return sorted(
-            (s.get(Invoice, h.invoice_id).number, s.get(PlanStep, h.step_id).position, h.outcome)
-            for h in s.scalars(select(StepHistory))
-        )
+        out = []
+        for h in s.scalars(select(StepHistory)):
+            number = s.get(Invoice, h.invoice_id).number
+            out.append((number, s.get(PlanStep, h.step_id).position, h.outcome))
+            out += [(number, s.get(PlanStep, sid).position, "skipped")
+                    for sid in h.skipped_step_ids or ()]
+        return sorted(out)
 
 
 def approve_and_send(db, campaign_id, day):

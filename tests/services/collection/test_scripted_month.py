@@ -56,7 +56,9 @@ def _due_unreceived(s, facts, invoice_id, debtor_id, day):
     plan = facts.plans[facts.plan_of[debtor_id]]
     item = next(i for i in facts.items[debtor_id] if i.invoice_id == invoice_id)
     country = facts.debtors[debtor_id].country
-    have = set(s.scalars(select(StepHistory.step_id).where(StepHistory.invoice_id == invoice_id)))
+    have: set[int] = set()  # steps received, and those a catch-up skipped
+    for h in s.scalars(select(StepHistory).where(StepHistory.invoice_id == invoice_id)):
+        have |= {h.step_id, *(h.skipped_step_ids or ())}
     return [st.position for st in plan.steps
             if st.due_on(item.due_date, country) <= day and st.step_id not in have]
 
@@ -108,8 +110,7 @@ def test_a_scripted_month_on_the_demo_ledger(db):
             .where(CampaignActionItem.step_id.is_not(None))
             .group_by(CampaignActionItem.invoice_id, CampaignActionItem.step_id)).all()
         gaps = {d: facts.plans[facts.plan_of[d]].min_gap_days for d in touches}
-        skipped = s.scalar(select(func.count()).select_from(StepHistory)
-                           .where(StepHistory.outcome == "skipped"))
+        skipped = sum(len(h.skipped_step_ids or ()) for h in s.scalars(select(StepHistory)))
     assert pairs and all(count == 1 for _, _, count in pairs)  # never the same step twice
     for debtor_id, days in touches.items():
         for earlier, later in zip(days, days[1:], strict=False):

@@ -106,3 +106,26 @@ def test_sources_and_sync_from_the_command_line(tmp_path, capsys):
     assert main(["--db", db_url, "sources", "add", "x", "--kind", "csv", "--location",
                  "a.csv"]) == 2
     assert "needs options kind" in capsys.readouterr().err
+
+
+def test_rules_triggered_after_each_sync_see_the_new_ledger_and_not_an_unchanged_one(db):
+    from app.models import Activity, Debtor
+    from app.services.rules.store import RuleDraft, save_rule
+
+    with session_scope(db) as s:
+        save_rule(s, RuleDraft(
+            "Tag late payers after sync", enabled=True, triggers=("sync",),
+            condition={"all": [{"fact": "max_dpd", "op": ">", "value": 30}]},
+            actions=[{"type": "add_tag", "tag": "LATE"}]), "Alice Martin")
+    add_source(db, "compta", "fec", str(FEC_DIR / "111111111FEC20221231.TXT"))
+    first = sync_all(db, AS_OF, author="Nightly sync")
+    assert [o.name for o in first] == ["compta"]  # no "automation rules" failure reported
+    with session_scope(db) as s:
+        tagged = sorted(d.external_ref for d in s.query(Debtor) if "LATE" in (d.tags or []))
+        late = sorted(r.ref for r in worklist_rows(s, AS_OF) if r.max_dpd > 30)
+        fired = s.query(Activity).filter(Activity.kind == "rule_fired").count()
+    assert tagged and tagged == sorted(set(late))
+    assert fired == len(tagged)
+    sync_all(db, AS_OF, author="Nightly sync")  # unchanged source: skipped, no rule run
+    with session_scope(db) as s:
+        assert s.query(Activity).filter(Activity.kind == "rule_fired").count() == fired

@@ -1,0 +1,217 @@
+"""Email over SMTP (smtplib): STARTTLS, SSL or plain, one connection per batch, a throttle.
+
+The SMTP dialogue is driven step by step so a failure can be classified honestly: a refusal
+before DATA or an explicit 4xx/5xx reply means nothing was delivered; a connection that breaks
+while the content is being transferred may have delivered it (unknown, never retried).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+from app.clock import utcnow
+from app.services.dispatch.channel import (
+    ChannelUnavailable,
+    Delivery,
+    PermanentSendError,
+    PreparedMessage,
+    TransientSendError,
+    UncertainSendError,
+)
+from app.services.dispatch.smtp_settings import SmtpSettings
+from app.services.documents.statement_pdf import statement_pdf
+
+IDLE_CHECK = 5.0  # seconds: a connection idle longer is checked with NOOP before reuse
+
+
+def html_body(text: str) -> str:
+    """The template's text as simple HTML: paragraphs, line breaks, list lines kept."""
+    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+    body = "".join("<p>" + "<br>".join(html.escape(line) for line in p.splitlines()) + "</p>"
+                   for p in paragraphs)
+    return ("<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif;font-size:14px;"
+            f"color:#222\">{body}</body></html>")
+
+
+def build_email(message: PreparedMessage, settings: SmtpSettings, *,
+                attachment: bytes | None) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = formataddr((settings.from_name, settings.from_address))
+    mail["To"] = message.recipient or ""
+    mail["Subject"] = message.subject or ""
+    mail["Message-ID"] = message.message_id
+    mail["Date"] = format_datetime(utcnow())
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
+    mail.set_content(message.body)
+    mail.add_alternative(html_body(message.body), subtype="html")
+    if attachment is not None:
+        ref = message.context.get("debtor", {}).get("ref", "statement")
+        mail.add_attachment(attachment, maintype="application", subtype="pdf",
+                            filename=f"statement-{ref}-{message.as_of.isoformat()}.pdf")
+    return mail
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
+def _by_code(code: int, what: str) -> Exception:
+    text = f"{what} (SMTP {code})"
+    return TransientSendError(text) if 400 <= code < 500 else PermanentSendError(text)
+
+
+class EmailChannel:
+    """Sends prepared emails through one SMTP connection, opened on first use."""
+
+    channel = "email"
+
+    def __init__(self, settings: SmtpSettings, password: str | None = None, *,
+                 archive_dir: Path | None = None, attach_statement: bool = True,
+                 sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        settings.validate()
+        self.settings, self.password = settings, password
+        self.archive_dir, self.attach_statement = archive_dir, attach_statement
+        self._sleep, self._monotonic = sleep, monotonic
+        self._conn: smtplib.SMTP | None = None
+        self._last_send: float | None = None
+        self.connections = 0
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        where = f"SMTP server {s.host}:{s.port}"
+        try:
+            if s.security == "ssl":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
+                                                      context=ssl.create_default_context())
+            else:
+                conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.security == "starttls":
+                    conn.starttls(context=ssl.create_default_context())
+            conn.ehlo_or_helo_if_needed()
+            if s.username:
+                conn.login(s.username, self.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise ChannelUnavailable(f"{where} refused the login for '{s.username}': "
+                                     f"{_text(exc.smtp_error)}") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ChannelUnavailable(f"Cannot connect to {where}: {exc}") from None
+        self.connections += 1
+        return conn
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._conn is not None:
+            if self._last_send is not None and self._monotonic() - self._last_send < IDLE_CHECK:
+                return self._conn
+            try:
+                if self._conn.noop()[0] == 250:
+                    return self._conn
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.close()
+        self._conn = self._connect()
+        return self._conn
+
+    def _throttle(self) -> None:
+        if self.settings.per_minute <= 0:
+            return
+        gap = 60.0 / self.settings.per_minute
+        if self._last_send is not None:
+            wait = self._last_send + gap - self._monotonic()
+            if wait > 0:
+                self._sleep(wait)
+        self._last_send = self._monotonic()
+
+    def render(self, message: PreparedMessage) -> EmailMessage:
+        pdf = None
+        if self.attach_statement:
+            language = str(message.context.get("debtor", {}).get("language") or "en")
+            pdf = statement_pdf(message.context, language)
+        return build_email(message, self.settings, attachment=pdf)
+
+    def render_test(self, to: str) -> EmailMessage:
+        mail = EmailMessage()
+        mail["From"] = formataddr((self.settings.from_name, self.settings.from_address))
+        mail["To"] = to
+        mail["Subject"] = "Collecta test email"
+        mail["Date"] = format_datetime(utcnow())
+        mail.set_content("This is a test email from Collecta: the SMTP settings work.\n\n"
+                         f"Server {self.settings.host}:{self.settings.port} "
+                         f"({self.settings.security}).\n")
+        return mail
+
+    def send(self, message: PreparedMessage) -> Delivery:
+        mail = self.render(message)
+        return self.send_mail(mail, message.recipient or "",
+                              archive_name=f"{message.outbox_id}.eml")
+
+    def send_mail(self, mail: EmailMessage, recipient: str, *,
+                  archive_name: str | None = None) -> Delivery:
+        data = mail.as_bytes(policy=SMTP)
+        conn = self._connection()
+        self._throttle()
+        try:
+            code, reply = conn.mail(self.settings.from_address)
+            if code != 250:
+                conn.rset()
+                raise _by_code(code, f"sender {self.settings.from_address} refused: "
+                               f"{reply.decode(errors='replace')}")
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                conn.rset()
+                raise _by_code(code, f"recipient {recipient} refused: "
+                               f"{reply.decode(errors='replace')}")
+            if self.settings.bcc:
+                conn.rcpt(self.settings.bcc)  # the archive copy is best effort
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            self.close()
+            raise TransientSendError(f"connection lost before sending: {exc}") from None
+        try:
+            code, reply = conn.data(data)
+        except smtplib.SMTPDataError as exc:  # refused before the content went out
+            raise _by_code(exc.smtp_code, _text(exc.smtp_error)) from None
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            self.close()
+            raise UncertainSendError(f"connection lost while sending: {exc}") from None
+        if code != 250:
+            raise _by_code(code, f"message refused: {reply.decode(errors='replace')}")
+        return Delivery(provider_id=reply.decode(errors="replace")[:200],
+                        archive_path=self._archive(archive_name, data))
+
+    def _archive(self, name: str | None, data: bytes) -> str | None:
+        if self.archive_dir is None or name is None:
+            return None
+        folder = self.archive_dir / "email"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(data)
+        return str(path)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._conn.quit()
+            self._conn = None
+
+
+def send_test_email(settings: SmtpSettings, password: str | None, to: str) -> str:
+    """Send one short email with these settings; returns the server's answer."""
+    channel = EmailChannel(settings, password)
+    try:
+        try:
+            delivery = channel.send_mail(channel.render_test(to), to)
+        except (TransientSendError, PermanentSendError, UncertainSendError) as exc:
+            raise ChannelUnavailable(f"Test email to {to} not sent: {exc}") from None
+    finally:
+        channel.close()
+    return delivery.provider_id or "accepted"

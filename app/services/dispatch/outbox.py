@@ -1,0 +1,176 @@
+"""The outbox rows themselves: enqueue an approved campaign, claim one row atomically, recover
+rows a crash left in `sending`, list them, and let a person confirm an `unknown` one.
+
+At most once (ARCHITECTURE.md, Reliability): a row is claimed by one `UPDATE … WHERE
+state='queued'` (with `FOR UPDATE SKIP LOCKED` on PostgreSQL), committed before anything leaves,
+and a row still in `sending` when a sender starts becomes `unknown`, never re-sent automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError, UserError
+from app.models import Campaign, CampaignAction, Debtor, OutboxMessage
+from app.services.activity import log_activity
+from app.services.dispatch.results import LABELS, record_sent
+
+FINAL_STATES = ("sent", "failed", "unknown", "dropped")
+
+
+def message_id_for(campaign_id: int, action_id: int, channel: str, domain: str) -> str:
+    """Deterministic: the same action and channel always carry the same Message-ID."""
+    return f"<collecta.c{campaign_id}.a{action_id}.{channel}@{domain}>"
+
+
+def enqueue_campaign(session: Session, campaign_id: int, *, author: str, at: datetime,
+                     domain: str = "collecta.invalid") -> int:
+    """One row per approved action × channel (an email + SMS step gives two); idempotent."""
+    c = session.get(Campaign, campaign_id)
+    if c is None:
+        raise NotFoundError(f"Campaign #{campaign_id} does not exist")
+    if c.status not in ("approved", "dispatched"):
+        raise UserError(f"Campaign #{c.id} is {c.status.replace('_', ' ')}; only an approved "
+                        "campaign can be sent")
+    existing = set(session.execute(
+        select(OutboxMessage.action_id, OutboxMessage.channel)
+        .where(OutboxMessage.campaign_id == c.id)).all())
+    added = 0
+    for a in session.scalars(select(CampaignAction).where(
+            CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False),
+            CampaignAction.sent_at.is_(None)).order_by(CampaignAction.id)):
+        for channel in a.channels:
+            if (a.id, channel) in existing:
+                continue
+            session.add(OutboxMessage(
+                campaign_id=c.id, action_id=a.id, debtor_id=a.debtor_id, channel=channel,
+                state="queued", message_id=message_id_for(c.id, a.id, channel, domain),
+                as_of=c.as_of, attempts=0, created_at=at))
+            added += 1
+    if added:
+        log_activity(session, author=author, kind="outbox_queued", at=at,
+                     summary=f"Campaign #{c.id}: {added} message(s) queued for sending",
+                     detail={"campaign_id": c.id, "messages": added})
+    session.flush()
+    return added
+
+
+def approved_campaign_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Campaign.id).where(Campaign.status == "approved")
+                                .order_by(Campaign.as_of, Campaign.id)))
+
+
+def recover_interrupted(session: Session, *, worker: str, stale_before: datetime,
+                        at: datetime) -> list[int]:
+    """Rows this worker left in `sending` (or anyone's, if claimed before `stale_before`)
+    become `unknown`: they may have left, so a person confirms them."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.state == "sending",
+        or_(OutboxMessage.claimed_by == worker, OutboxMessage.claimed_at < stale_before),
+    ).order_by(OutboxMessage.id)).all()
+    for m in rows:
+        m.state, m.finished_at = "unknown", at
+        m.last_error = "interrupted while sending; it may or may not have left"
+        log_activity(session, author="Collecta", kind=f"{m.channel}_unknown", at=at,
+                     debtor_id=m.debtor_id,
+                     summary=f"{LABELS[m.channel]} {m.message_id} was interrupted while "
+                     "sending: check whether it arrived and confirm it in the outbox",
+                     detail={"outbox_id": m.id, "campaign_id": m.campaign_id})
+    session.flush()
+    return [m.id for m in rows]
+
+
+def claim_next(session: Session, *, channels: tuple[str, ...], worker: str, now: datetime,
+               campaign_id: int | None = None) -> int | None:
+    """Atomically move one due `queued` row to `sending`; None when nothing is left to claim."""
+    pick = (select(OutboxMessage.id)
+            .where(OutboxMessage.state == "queued", OutboxMessage.channel.in_(channels),
+                   or_(OutboxMessage.next_attempt_at.is_(None),
+                       OutboxMessage.next_attempt_at <= now))
+            .order_by(OutboxMessage.id).limit(1))
+    if campaign_id is not None:
+        pick = pick.where(OutboxMessage.campaign_id == campaign_id)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == pick.scalar_subquery(), OutboxMessage.state == "queued")
+        .values(state="sending", claimed_by=worker, claimed_at=now,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    return int(claimed) if claimed is not None else None
+
+
+def next_retry_at(session: Session, channels: tuple[str, ...],
+                  campaign_id: int | None = None) -> datetime | None:
+    q = select(OutboxMessage.next_attempt_at).where(
+        OutboxMessage.state == "queued", OutboxMessage.channel.in_(channels),
+        OutboxMessage.next_attempt_at.is_not(None)).order_by(OutboxMessage.next_attempt_at)
+    if campaign_id is not None:
+        q = q.where(OutboxMessage.campaign_id == campaign_id)
+    found = session.scalar(q.limit(1))
+    # SQLite hands back naive datetimes; every stored timestamp is UTC.
+    return found.replace(tzinfo=UTC) if found is not None and found.tzinfo is None else found
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    outbox_id: int
+    campaign_id: int
+    debtor_ref: str
+    debtor_name: str
+    channel: str
+    state: str
+    recipient: str | None
+    subject: str | None
+    attempts: int
+    last_error: str | None
+    message_id: str
+    finished_at: datetime | None
+    archive_path: str | None
+
+
+def list_outbox(session: Session, state: str | None = None,
+                campaign_id: int | None = None) -> list[OutboxRow]:
+    q = (select(OutboxMessage, Debtor.external_ref, Debtor.name)
+         .join(Debtor, Debtor.id == OutboxMessage.debtor_id).order_by(OutboxMessage.id))
+    if state:
+        q = q.where(OutboxMessage.state == state)
+    if campaign_id is not None:
+        q = q.where(OutboxMessage.campaign_id == campaign_id)
+    return [OutboxRow(m.id, m.campaign_id, ref, name, m.channel, m.state, m.recipient, m.subject,
+                      m.attempts, m.last_error, m.message_id, m.finished_at, m.archive_path)
+            for m, ref, name in session.execute(q).all()]
+
+
+def confirm_message(session: Session, outbox_id: int, *, sent: bool, user: str,
+                    at: datetime) -> None:
+    """A person says whether an `unknown` message arrived: sent, or queued again to be sent."""
+    m = session.get(OutboxMessage, outbox_id)
+    if m is None:
+        raise NotFoundError(f"Outbox message #{outbox_id} does not exist")
+    if m.state != "unknown":
+        raise UserError(f"Outbox message #{m.id} is {m.state}; only an unknown message can be "
+                        "confirmed")
+    if sent:
+        record_sent(session, m, at=at, author=user, provider_id=None, archive_path=None,
+                    note=f"confirmed by {user}")
+        return
+    m.state, m.next_attempt_at, m.last_error = "queued", None, None
+    log_activity(session, author=user, kind="outbox_requeued", debtor_id=m.debtor_id, at=at,
+                 summary=f"{LABELS[m.channel]} {m.message_id} confirmed not received; "
+                 "queued to be sent again", detail={"outbox_id": m.id})
+    session.flush()
+
+
+def open_count(session: Session, campaign_id: int) -> int:
+    return len(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.campaign_id == campaign_id,
+        OutboxMessage.state.in_(("queued", "sending")))).all())
+

@@ -1,0 +1,173 @@
+"""SMS through one configurable HTTP gateway: URL, an auth header whose value lives in the
+keyring, a JSON body template. Numbers are normalised to E.164 with `phonenumbers`; the text's
+length is counted in SMS segments (160 GSM-7 characters, 70 in UCS-2)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import keyring
+import phonenumbers
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.models import Setting
+from app.services.activity import log_activity
+from app.services.dispatch.channel import (
+    Delivery,
+    PermanentSendError,
+    PreparedMessage,
+    TransientSendError,
+    UncertainSendError,
+)
+
+SETTING_KEY = "dispatch.sms"
+KEYRING_SERVICE = "Collecta"
+GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNO"
+           "PQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXTENDED = set("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True, slots=True)
+class SmsSettings:
+    url: str = ""
+    auth_header: str = "Authorization"
+    body_template: str = '{"to": "{{to}}", "from": "{{sender}}", "text": "{{text}}"}'
+    sender: str = ""
+    id_field: str = "id"  # dotted path to the provider's message id in the JSON answer
+    default_region: str = "FR"
+    max_segments: int = 3
+    timeout: float = 20.0
+
+    @property
+    def keyring_user(self) -> str:
+        return f"sms:{self.url}"
+
+    def validate(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise UserError(f"SMS settings: gateway URL '{self.url}' must start with https://")
+        try:
+            json.loads(self.body_template)
+        except ValueError as exc:
+            raise UserError(f"SMS settings: the body template is not valid JSON ({exc})") from None
+        if "{{text}}" not in self.body_template or "{{to}}" not in self.body_template:
+            raise UserError("SMS settings: the body template must contain {{to}} and {{text}}")
+
+
+def load_sms_settings(session: Session) -> SmsSettings:
+    row = session.get(Setting, SETTING_KEY)
+    if row is None or not isinstance(row.value, dict):
+        return SmsSettings()
+    return replace(SmsSettings(), **{k: v for k, v in row.value.items()
+                                     if k in SmsSettings.__dataclass_fields__})
+
+
+def save_sms_settings(session: Session, settings: SmsSettings, *, user: str,
+                      token: str | None = None) -> None:
+    settings.validate()
+    row = session.get(Setting, SETTING_KEY)
+    if row is None:
+        session.add(Setting(key=SETTING_KEY, value=asdict(settings)))
+    else:
+        row.value = asdict(settings)
+    if token:
+        keyring.set_password(KEYRING_SERVICE, settings.keyring_user, token)
+    log_activity(session, author=user, kind="settings_changed",
+                 summary=f"SMS gateway set to {settings.url}", detail={"setting": SETTING_KEY})
+    session.flush()
+
+
+def sms_token(settings: SmsSettings) -> str | None:
+    return keyring.get_password(KEYRING_SERVICE, settings.keyring_user)
+
+
+def e164(number: str, region: str = "FR") -> str:
+    """'06 12 34 56 78' (FR) → '+33612345678'; PermanentSendError when it is not a number."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        raise PermanentSendError(f"invalid number '{number}'") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise PermanentSendError(f"invalid number '{number}'")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def sms_segments(text: str) -> tuple[str, int]:
+    """(encoding, number of SMS): GSM-7 160 (153 per part), else UCS-2 70 (67 per part)."""
+    if all(ch in GSM7 or ch in GSM7_EXTENDED for ch in text):
+        units = len(text) + sum(ch in GSM7_EXTENDED for ch in text)
+        return "GSM-7", 1 if units <= 160 else -(-units // 153)
+    units = sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    return "UCS-2", 1 if units <= 70 else -(-units // 67)
+
+
+def _fill(node: Any, values: dict[str, str]) -> Any:
+    """Substitute placeholders inside the parsed JSON, so the text cannot break its syntax."""
+    if isinstance(node, str):
+        for key, value in values.items():
+            node = node.replace("{{" + key + "}}", value)
+        return node
+    if isinstance(node, list):
+        return [_fill(x, values) for x in node]
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    return node
+
+
+def _dig(data: Any, path: str) -> str | None:
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return None if data is None else str(data)
+
+
+class SmsChannel:
+    channel = "sms"
+
+    def __init__(self, settings: SmsSettings, token: str | None = None) -> None:
+        settings.validate()
+        self.settings, self.token = settings, token
+
+    def send(self, message: PreparedMessage) -> Delivery:
+        to = e164(message.recipient or "", self.settings.default_region)
+        text = message.body.strip()
+        encoding, parts = sms_segments(text)
+        if parts > self.settings.max_segments:
+            raise PermanentSendError(f"the text is {len(text)} characters ({parts} SMS in "
+                                     f"{encoding}, at most {self.settings.max_segments}): "
+                                     "shorten the template")
+        body = _fill(json.loads(self.settings.body_template),
+                     {"to": to, "text": text, "sender": self.settings.sender,
+                      "reference": message.message_id})
+        request = urllib.request.Request(
+            self.settings.url, data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Accept": "application/json",
+                     **({self.settings.auth_header: self.token} if self.token else {})})
+        try:
+            with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+                answer = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read()[:200].decode(errors="replace")
+            if exc.code == 429 or exc.code >= 500:
+                raise TransientSendError(f"gateway answered {exc.code}: {detail}") from None
+            raise PermanentSendError(f"gateway refused the SMS ({exc.code}): {detail}") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, ConnectionRefusedError | socket.gaierror):
+                raise TransientSendError(f"gateway unreachable: {exc.reason}") from None
+            raise UncertainSendError(f"no answer from the gateway: {exc.reason}") from None
+        except (TimeoutError, ConnectionError) as exc:
+            raise UncertainSendError(f"no answer from the gateway: {exc}") from None
+        try:
+            provider_id = _dig(json.loads(answer or b"{}"), self.settings.id_field)
+        except ValueError:
+            provider_id = None
+        return Delivery(provider_id=provider_id)
+
+    def close(self) -> None:
+        return None

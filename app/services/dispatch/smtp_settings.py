@@ -1,0 +1,82 @@
+"""The team's SMTP server: non-secret settings in the `setting` table, the password in the OS
+keyring (ARCHITECTURE.md, Configuration and secrets)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import keyring
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.models import Setting
+from app.services.activity import log_activity
+
+SETTING_KEY = "dispatch.smtp"
+KEYRING_SERVICE = "Collecta"
+SECURITIES = ("starttls", "ssl", "plain")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | plain
+    username: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    bcc: str = ""  # optional archive copy
+    per_minute: int = 60  # throttle; 0 = no limit
+    timeout: float = 30.0
+
+    @property
+    def keyring_user(self) -> str:
+        return f"smtp:{self.username}@{self.host}"
+
+    @property
+    def domain(self) -> str:
+        return self.from_address.rpartition("@")[2] or "collecta.invalid"
+
+    def validate(self) -> None:
+        if not self.host.strip():
+            raise UserError("SMTP settings: the server name is empty")
+        if not 0 < self.port < 65536:
+            raise UserError(f"SMTP settings: port {self.port} is not a valid port (1–65535)")
+        if self.security not in SECURITIES:
+            raise UserError(f"SMTP settings: security must be one of {', '.join(SECURITIES)}")
+        if "@" not in self.from_address:
+            raise UserError(f"SMTP settings: sender address '{self.from_address}' is not an "
+                            "email address")
+        if self.per_minute < 0:
+            raise UserError("SMTP settings: messages per minute cannot be negative")
+
+
+def load_smtp_settings(session: Session) -> SmtpSettings:
+    row = session.get(Setting, SETTING_KEY)
+    if row is None or not isinstance(row.value, dict):
+        return SmtpSettings()
+    known = {k: v for k, v in row.value.items() if k in SmtpSettings.__dataclass_fields__}
+    return replace(SmtpSettings(), **known)
+
+
+def save_smtp_settings(session: Session, settings: SmtpSettings, *, user: str,
+                       password: str | None = None) -> None:
+    """Store the settings (and the password in the keyring when one is given)."""
+    settings.validate()
+    row = session.get(Setting, SETTING_KEY)
+    if row is None:
+        session.add(Setting(key=SETTING_KEY, value=asdict(settings)))
+    else:
+        row.value = asdict(settings)
+    if password:
+        keyring.set_password(KEYRING_SERVICE, settings.keyring_user, password)
+    log_activity(session, author=user, kind="settings_changed",
+                 summary=f"SMTP server set to {settings.host}:{settings.port} "
+                 f"({settings.security})", detail={"setting": SETTING_KEY})
+    session.flush()
+
+
+def smtp_password(settings: SmtpSettings) -> str | None:
+    if not settings.username:
+        return None
+    return keyring.get_password(KEYRING_SERVICE, settings.keyring_user)

@@ -1,0 +1,81 @@
+"""The outbox as a table: one DTO row per message (never live ORM objects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.services import formatting
+from app.services.dispatch.outbox import OutboxRow
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("#", "Campaign", "Debtor", "Name", "Channel", "State", "Recipient", "Tries",
+           "Finished", "Note")
+STATE_COLOURS = {"sent": "#2E7D32", "failed": "#C62828", "unknown": "#E65100",
+                 "dropped": "#757575", "sending": "#1565C0"}
+CHANNEL_TEXT = {"email": "Email", "sms": "SMS", "letter": "Letter", "call": "Call"}
+
+
+class OutboxTableModel(QAbstractTableModel):
+    def __init__(self, locale: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.locale = locale
+        self.rows: list[OutboxRow] = []
+
+    def set_rows(self, rows: list[OutboxRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, col)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and r.state in STATE_COLOURS:
+            return QColor(STATE_COLOURS[r.state])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.last_error or r.message_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 1, 7):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, r: OutboxRow, col: int) -> str:
+        if col == 0:
+            return str(r.outbox_id)
+        if col == 1:
+            return str(r.campaign_id)
+        if col == 2:
+            return r.debtor_ref
+        if col == 3:
+            return r.debtor_name
+        if col == 4:
+            return CHANNEL_TEXT.get(r.channel, r.channel)
+        if col == 5:
+            return r.state
+        if col == 6:
+            return (r.recipient or "").splitlines()[0] if r.recipient else ""
+        if col == 7:
+            return str(r.attempts)
+        if col == 8:
+            return formatting.day(r.finished_at.date(), self.locale) if r.finished_at else ""
+        return r.last_error or ""
+
+    def row_at(self, row: int) -> OutboxRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None

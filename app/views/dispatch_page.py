@@ -1,0 +1,151 @@
+"""The Sending section: the outbox with its states, "Send approved campaigns" as a background job
+(progress, cancel, a summary per channel), confirming unknown messages, opening sent files,
+and the email settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.clock import utcnow
+from app.config import data_dir
+from app.db import session_scope
+from app.models import OUTBOX_STATES
+from app.services.changes import ChangeSet
+from app.services.dispatch.configured import configured_senders
+from app.services.dispatch.outbox import confirm_message, list_outbox
+from app.services.dispatch.sender import DispatchSummary, run_dispatch
+from app.views.calls_view import CallsTodayView
+from app.views.context import AppContext
+from app.views.dispatch_models import OutboxTableModel
+from app.views.jobs import JobContext
+from app.views.smtp_settings import SmtpSettingsForm
+
+
+def dispatch_work(user: str, as_of_day: object) -> object:
+    """The job body: send with the configured channels, reporting progress and honouring
+    cancel (the message in hand finishes; the rest stays queued for the next run)."""
+
+    def work(jc: JobContext) -> DispatchSummary:
+        with jc.session() as s:
+            senders, domain = configured_senders(s, data_dir() / "archive")
+        return run_dispatch(jc.db, as_of_day, senders, author=user,  # type: ignore[arg-type]
+                            domain=domain, progress=jc.progress, cancelled=jc.cancelled)
+
+    return work
+
+
+class OutboxView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = OutboxTableModel(ctx.locale, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.state = QComboBox()
+        self.state.addItem("All states", None)
+        for st in OUTBOX_STATES:
+            self.state.addItem(st.capitalize(), st)
+        self.state.currentIndexChanged.connect(self.refresh)
+        self.send_button = QPushButton("Send approved campaigns")
+        self.send_button.clicked.connect(self.send)
+        self.sent_button = QPushButton("It arrived")
+        self.sent_button.setToolTip("An unknown message did reach the customer: mark it sent")
+        self.sent_button.clicked.connect(lambda: self.confirm(True))
+        self.resend_button = QPushButton("It did not arrive")
+        self.resend_button.setToolTip("Queue the unknown message to be sent again")
+        self.resend_button.clicked.connect(lambda: self.confirm(False))
+        self.open_button = QPushButton("Open sent file")
+        self.open_button.clicked.connect(self.open_file)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.send_button)
+        bar.addWidget(self.state)
+        bar.addStretch(1)
+        for b in (self.sent_button, self.resend_button, self.open_button):
+            bar.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, change: ChangeSet) -> None:
+        if change.campaigns or change.everything or change.debtor_ids:
+            self.refresh()
+
+    def refresh(self) -> None:
+        with session_scope(self.ctx.db) as s:
+            self.model.set_rows(list_outbox(s, state=self.state.currentData()))
+        self._update_buttons()
+
+    def selected(self):  # type: ignore[no-untyped-def]
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        r = self.selected()
+        unknown = r is not None and r.state == "unknown"
+        self.sent_button.setEnabled(unknown and not self.ctx.db.read_only)
+        self.resend_button.setEnabled(unknown and not self.ctx.db.read_only)
+        self.open_button.setEnabled(r is not None and bool(r.archive_path))
+        self.send_button.setEnabled(not self.ctx.db.read_only)
+
+    def send(self) -> None:
+        self.send_button.setEnabled(False)
+        self.summary.setText("Sending…")
+        self.ctx.jobs.run("Sending approved campaigns",
+                          dispatch_work(self.ctx.user_name, self.ctx.as_of),  # type: ignore[arg-type]
+                          self._sent)
+
+    def _sent(self, summary: DispatchSummary) -> None:
+        head = "Cancelled — the rest stays queued. " if summary.cancelled else "Done. "
+        self.summary.setText(head + "; ".join(summary.lines()))
+        self.ctx.broadcast(ChangeSet(campaigns=True))
+        self.refresh()
+
+    def confirm(self, arrived: bool) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        with session_scope(self.ctx.db) as s:
+            confirm_message(s, r.outbox_id, sent=arrived, user=self.ctx.user_name, at=utcnow())
+        self.ctx.broadcast(ChangeSet(campaigns=True))
+        self.refresh()
+
+    def open_file(self) -> None:
+        r = self.selected()
+        if r is not None and r.archive_path and Path(r.archive_path).exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(r.archive_path))
+
+
+class DispatchPage(QTabWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.outbox = OutboxView(ctx)
+        self.smtp = SmtpSettingsForm(ctx)
+        self.calls = CallsTodayView(ctx)
+        self.addTab(self.outbox, "Outbox")
+        self.addTab(self.calls, "Calls today")
+        self.addTab(self.smtp, "Email settings")

@@ -1,0 +1,137 @@
+"""Settings → Email: the team's SMTP server (password to the keyring) and "Send test email"."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import session_scope
+from app.services.changes import ChangeSet
+from app.services.dispatch.email_channel import send_test_email
+from app.services.dispatch.smtp_settings import (
+    SECURITIES,
+    SmtpSettings,
+    load_smtp_settings,
+    save_smtp_settings,
+    smtp_password,
+)
+from app.views.context import AppContext
+from app.views.jobs import JobContext
+
+SECURITY_TEXT = {"starttls": "STARTTLS (port 587)", "ssl": "SSL/TLS (port 465)",
+                 "plain": "None (local relay only)"}
+
+
+class SmtpSettingsForm(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.host = QLineEdit(placeholderText="smtp.example.com")
+        self.port = QSpinBox(minimum=1, maximum=65535, value=587)
+        self.security = QComboBox()
+        for key in SECURITIES:
+            self.security.addItem(SECURITY_TEXT[key], key)
+        self.username = QLineEdit(placeholderText="optional")
+        self.password = QLineEdit(placeholderText="stored in the system keyring")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.from_address = QLineEdit(placeholderText="accounts@yourcompany.com")
+        self.from_name = QLineEdit()
+        self.bcc = QLineEdit(placeholderText="optional archive copy")
+        self.per_minute = QSpinBox(minimum=0, maximum=10_000, value=60, suffix=" per minute")
+        self.per_minute.setSpecialValueText("no limit")
+        self.test_to = QLineEdit(placeholderText="your address")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form = QFormLayout()
+        for label, widget in (("Server", self.host), ("Port", self.port),
+                              ("Security", self.security), ("User name", self.username),
+                              ("Password", self.password), ("Sender address", self.from_address),
+                              ("Sender name", self.from_name), ("BCC archive", self.bcc),
+                              ("Throttle", self.per_minute)):
+            form.addRow(label, widget)
+        self.save_button = QPushButton("Save")
+        self.save_button.clicked.connect(self.save)
+        self.test_button = QPushButton("Send test email")
+        self.test_button.clicked.connect(self.send_test)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("Test to"))
+        buttons.addWidget(self.test_to, 1)
+        buttons.addWidget(self.test_button)
+        panel = QWidget()
+        panel.setMaximumWidth(720)  # a form, not a spreadsheet: keep the fields readable
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.addWidget(panel)
+        outer.addStretch(1)
+        layout = inner
+        layout.addWidget(QLabel("<b>Outgoing email (SMTP)</b> — shared by the team; the "
+                                "password stays in this computer's keyring."))
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.load()
+
+    def load(self) -> None:
+        with session_scope(self.ctx.db) as s:
+            st = load_smtp_settings(s)
+        self.host.setText(st.host)
+        self.port.setValue(st.port)
+        self.security.setCurrentIndex(max(0, self.security.findData(st.security)))
+        self.username.setText(st.username)
+        self.from_address.setText(st.from_address)
+        self.from_name.setText(st.from_name)
+        self.bcc.setText(st.bcc)
+        self.per_minute.setValue(st.per_minute)
+
+    def settings(self) -> SmtpSettings:
+        return SmtpSettings(host=self.host.text().strip(), port=self.port.value(),
+                            security=str(self.security.currentData()),
+                            username=self.username.text().strip(),
+                            from_address=self.from_address.text().strip(),
+                            from_name=self.from_name.text().strip(), bcc=self.bcc.text().strip(),
+                            per_minute=self.per_minute.value())
+
+    def save(self) -> bool:
+        from app.errors import UserError
+
+        try:
+            with session_scope(self.ctx.db) as s:
+                save_smtp_settings(s, self.settings(), user=self.ctx.user_name,
+                                   password=self.password.text() or None)
+        except UserError as exc:
+            QMessageBox.warning(self, "Email settings", str(exc))
+            return False
+        self.password.clear()
+        self.status.setText("Saved.")
+        self.ctx.broadcast(ChangeSet(settings=True))
+        return True
+
+    def send_test(self) -> None:
+        to = self.test_to.text().strip() or self.from_address.text().strip()
+        if not self.save():
+            return
+        settings = self.settings()
+        self.status.setText(f"Sending a test email to {to}…")
+
+        def work(_jc: JobContext) -> str:
+            return send_test_email(settings, smtp_password(settings), to)
+
+        def done(answer: str) -> None:
+            self.status.setText(f"Test email to {to} accepted by the server: {answer}")
+
+        job = self.ctx.jobs.run("Send test email", work, done, cancellable=False)
+        job.finished.connect(lambda j: j.error is not None and self.status.setText(
+            f"Test email failed: {j.error}"))
