@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -25,34 +25,19 @@ from app.views.campaign_dialog import CampaignDialog
 from app.views.context import AppContext
 from app.views.jobs import JobContext
 from app.views.plan_editor import PlanEditor
+from app.views.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "As of", "Status", "Actions", "Excluded", "Totals", "Built by", "Decided by")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class CampaignTableModel(QAbstractTableModel):
+class CampaignTableModel(RowTableModel[CampaignRow]):
+    headers = HEADERS
+
     def __init__(self, locale: str, parent: Any = None):
         super().__init__(parent)
         self.locale = locale
-        self.rows: list[CampaignRow] = []
-
-    def set_rows(self, rows: list[CampaignRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         if not index.isValid():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.services import formatting
 from app.services.dispatch.outbox import OutboxRow
+from app.views.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "Campaign", "Debtor", "Name", "Channel", "State", "Recipient", "Tries",
@@ -18,28 +19,12 @@ STATE_COLOURS = {"sent": "#2E7D32", "failed": "#C62828", "unknown": "#E65100",
 CHANNEL_TEXT = {"email": "Email", "sms": "SMS", "letter": "Letter", "call": "Call"}
 
 
-class OutboxTableModel(QAbstractTableModel):
+class OutboxTableModel(RowTableModel[OutboxRow]):
+    headers = HEADERS
+
     def __init__(self, locale: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.locale = locale
-        self.rows: list[OutboxRow] = []
-
-    def set_rows(self, rows: list[OutboxRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         if not index.isValid():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +38,7 @@ from app.services.rules.store import (
 )
 from app.views.context import AppContext
 from app.views.jobs import JobContext
+from app.views.row_table_model import RowTableModel
 from app.views.rule_editor import RuleEditorDialog
 from app.views.table_style import style_table
 
@@ -45,27 +46,8 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Priority", "Enabled", "Name", "Runs", "When", "Do")
 
 
-class RuleTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self.rows: list[RuleRow] = []
-
-    def set_rows(self, rows: list[RuleRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+class RuleTableModel(RowTableModel[RuleRow]):
+    headers = COLUMNS
 
     def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         r = self.rows[index.row()]

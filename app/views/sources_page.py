@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +34,7 @@ from app.services.changes import ChangeSet
 from app.services.formatting import day
 from app.services.ledger.source_list import SourceRow, list_sources
 from app.views.context import AppContext
+from app.views.row_table_model import RowTableModel
 
 if TYPE_CHECKING:
     from app.services.ledger.sources import SyncOutcome
@@ -125,23 +125,8 @@ class SyncScheduler(QObject):
         self.synced.emit(outcomes)
 
 
-class SourcesTableModel(QAbstractTableModel):
-    COLUMNS = ("Source", "Kind", "Location", "Every", "Last sync", "Outcome")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[SourceRow] = []
-
-    def set_rows(self, rows: list[SourceRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+class SourcesTableModel(RowTableModel[SourceRow]):
+    headers = COLUMNS = ("Source", "Kind", "Location", "Every", "Last sync", "Outcome")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -156,11 +141,6 @@ class SourcesTableModel(QAbstractTableModel):
             return s.last_message
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
 
 
 class SourcesPage(QWidget):
