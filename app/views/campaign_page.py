@@ -26,6 +26,7 @@ from app.views.context import AppContext
 from app.views.jobs import JobContext
 from app.views.plan_editor import PlanEditor
 from app.views.row_table_model import RowTableModel
+from app.views.table_style import style_table
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("#", "As of", "Status", "Actions", "Excluded", "Totals", "Built by", "Decided by")
@@ -63,11 +64,16 @@ class CampaignPage(QWidget):
         self.model = CampaignTableModel(ctx.locale, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        style_table(self.table)  # the worklist's look: alternating rows, bold header, no grid
+        self.table.horizontalHeader().setSortIndicatorShown(False)  # newest first, not sortable
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.empty_hint = QLabel(
+            "No campaign yet. Build the campaign of the day: Collecta proposes the reminders "
+            "that are due, and a manager reviews them before anything is sent.")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: palette(mid); padding: 24px;")
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.build_button = QPushButton("Build today's campaign")
         self.build_button.clicked.connect(self.build)
@@ -84,6 +90,7 @@ class CampaignPage(QWidget):
         top.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.table, 1)
         self.build_button.setEnabled(not ctx.read_only)
         ctx.changed.connect(self._on_changed)
@@ -98,6 +105,7 @@ class CampaignPage(QWidget):
         self._label()
         with session_scope(self.ctx.db) as session:
             self.model.set_rows(list_campaigns(session))
+        self.empty_hint.setVisible(not self.model.rows)
 
     def _on_changed(self, change: ChangeSet) -> None:
         if change.campaigns or change.everything:

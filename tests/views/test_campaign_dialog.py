@@ -100,8 +100,10 @@ def test_campaign_page_builds_through_the_job_runner_and_opens_the_review(qtbot,
     assert isinstance(page, CampaignPage)
     assert page.build_button.text() == "Build the campaign of 30/06/2025"
     assert page.model.rowCount() == 0
+    assert not page.empty_hint.isHidden()  # says what to do instead of an empty grid
     page.build_button.click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=20_000)
+    assert page.empty_hint.isHidden()
     assert [page.model.data(page.model.index(0, c)) for c in range(5)] == [
         "1", "30/06/2025", "pending approval", "2", ""]
     assert page.status.text() == "Campaign #1 built: 2 action(s)"
