@@ -66,7 +66,7 @@ class _HoldDialog(QDialog):
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
+        self.buttons.accepted.connect(self.save)  # each dialog below defines save()
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
@@ -83,9 +83,6 @@ class _HoldDialog(QDialog):
         self.ctx.broadcast(ChangeSet(debtor_ids=frozenset({self.debtor_id})))
         self.accept()
         return True
-
-    def save(self) -> None:
-        raise NotImplementedError
 
 
 class DisputeDialog(_HoldDialog):
