@@ -139,6 +139,17 @@ class TimelineTableModel(DtoTableModel[TimelineEntry]):
     )
 
     def extra(self, row: TimelineEntry, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and proof_path(row) is not None:
+            return "Double-click to open the copy that was sent"
+        return None
+
+
+def proof_path(entry: TimelineEntry) -> str | None:
+    """The archived copy of a sent email (.eml) or letter (.pdf) behind a timeline entry."""
+    path = (entry.detail or {}).get("archive_path")
+    return str(path) if path else None
+
+    def extra(self, row: TimelineEntry, column: int, role: int) -> Any:
         if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
             return row.summary
         return None

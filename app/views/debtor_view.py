@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -33,6 +34,7 @@ from app.views.debtor_models import (
     OpenItemsTableModel,
     PaymentsTableModel,
     TimelineTableModel,
+    proof_path,
 )
 from app.views.disputes_view import HoldsPanel
 from app.views.jobs import JobContext
@@ -101,6 +103,7 @@ class DebtorView(QWidget):
         self.payments_table = _table(self.payments_model, 0, Qt.SortOrder.DescendingOrder)
         self.timeline_table = _table(self.timeline_model, 0, Qt.SortOrder.DescendingOrder)
         self.timeline_table.horizontalHeader().setStretchLastSection(True)
+        self.timeline_table.doubleClicked.connect(self.open_proof)
         self.note_edit = QLineEdit(placeholderText="Write a note about this debtor…")
         self.note_button = QPushButton("Add note")
         self.note_button.setEnabled(False)
@@ -146,6 +149,18 @@ class DebtorView(QWidget):
         layout.setContentsMargins(12, 12, 12, 8)
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
+
+    def open_proof(self, index: QModelIndex) -> None:
+        """Open the archived email or letter of a 'sent' entry with the system's viewer."""
+        path = proof_path(self.timeline_model.rows()[index.row()])
+        if path is None:
+            return
+        if not Path(path).is_file():
+            if self.ctx.jobs is not None:
+                self.ctx.jobs.show_error("Open the sent copy",
+                                         NotFoundError(f"The archived copy {path} is missing"))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     # --- holds and explanations ---------------------------------------------------------------
     def selected_invoice_ids(self) -> list[int]:

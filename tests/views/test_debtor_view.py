@@ -132,3 +132,30 @@ def test_dispute_selected_invoices_from_the_items_tab_and_the_tooltip_explains(w
         assert [h.invoice_id for h in s.scalars(select(HoldItem))] == [first.item_id]
     tip = view.items_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "dispute" in tip.lower()
+
+
+def test_double_click_on_a_sent_entry_opens_its_archived_copy(window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from app.db import session_scope
+    from app.services.activity import log_activity
+
+    proof = tmp_path / "letter-C1.pdf"
+    proof.write_bytes(b"%PDF-1.4 archived letter")
+    row = next(r for r in window.page("worklist").model.all_rows() if r.ref == "C1")
+    with session_scope(window.ctx.db) as s:
+        log_activity(s, author="Collecta", kind="letter_sent", debtor_id=row.debtor_id,
+                     summary="Formal notice sent by letter", detail={"archive_path": str(proof)})
+    view = open_debtor(window, "C1")
+    view.reload()
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    entries = view.timeline_model.rows()
+    index = next(i for i, e in enumerate(entries) if e.kind == "letter_sent")
+    assert "Double-click" in view.timeline_model.index(index, 3).data(Qt.ItemDataRole.ToolTipRole)
+    view.open_proof(view.timeline_model.index(index, 0))
+    assert opened == [str(proof)]
+    proof.unlink()
+    view.open_proof(view.timeline_model.index(index, 0))  # gone: an error, nothing opened
+    assert opened == [str(proof)]
+    assert "is missing" in window.ctx.jobs.last_error_box.text()
