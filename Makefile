@@ -42,6 +42,12 @@ $(PACKAGE_STAMP): pyproject.toml | $(DEV_STAMP)
 	@touch $@
 
 run: venv
+	@libs=$$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null ); \
+	if [ "$$(uname -s)" = Linux ] && [ -z "$$QT_QPA_PLATFORM" ] && [ -n "$$libs" ] \
+	   && ! printf '%s' "$$libs" | grep -q libxcb-cursor.so.0; then \
+	  echo "Qt needs libxcb-cursor0 to open a window on Linux:" >&2; \
+	  echo "  sudo apt install libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-render-util0" >&2; \
+	  exit 1; fi
 	$(PY) main.py
 
 # COLLECTA_TEST_PG is passed through from the environment (make exports it to the recipe).
