@@ -8,12 +8,16 @@ from functools import lru_cache
 import holidays
 
 
+@lru_cache(maxsize=1)
+def _known_countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
-    try:
-        return frozenset(holidays.country_holidays(country, years=year).keys())
-    except NotImplementedError:  # a country the package does not know: weekends only
+    if country not in _known_countries():  # a country the package does not know: weekends only
         return frozenset()
+    return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
 def is_business_day(day: date, country: str | None) -> bool:

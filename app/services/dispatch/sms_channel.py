@@ -8,7 +8,7 @@ import json
 import socket
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import keyring
@@ -16,7 +16,6 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.models import Setting
 from app.services.activity import log_activity
 from app.services.dispatch.channel import (
     Delivery,
@@ -25,6 +24,7 @@ from app.services.dispatch.channel import (
     TransientSendError,
     UncertainSendError,
 )
+from app.services.team_settings import load_settings, store_settings
 
 SETTING_KEY = "dispatch.sms"
 KEYRING_SERVICE = "Collecta"
@@ -60,21 +60,13 @@ class SmsSettings:
 
 
 def load_sms_settings(session: Session) -> SmsSettings:
-    row = session.get(Setting, SETTING_KEY)
-    if row is None or not isinstance(row.value, dict):
-        return SmsSettings()
-    return replace(SmsSettings(), **{k: v for k, v in row.value.items()
-                                     if k in SmsSettings.__dataclass_fields__})
+    return load_settings(session, SETTING_KEY, SmsSettings())
 
 
 def save_sms_settings(session: Session, settings: SmsSettings, *, user: str,
                       token: str | None = None) -> None:
     settings.validate()
-    row = session.get(Setting, SETTING_KEY)
-    if row is None:
-        session.add(Setting(key=SETTING_KEY, value=asdict(settings)))
-    else:
-        row.value = asdict(settings)
+    store_settings(session, SETTING_KEY, settings)
     if token:
         keyring.set_password(KEYRING_SERVICE, settings.keyring_user, token)
     log_activity(session, author=user, kind="settings_changed",

@@ -3,14 +3,14 @@ keyring (ARCHITECTURE.md, Configuration and secrets)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 import keyring
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
-from app.models import Setting
 from app.services.activity import log_activity
+from app.services.team_settings import load_settings, store_settings
 
 SETTING_KEY = "dispatch.smtp"
 KEYRING_SERVICE = "Collecta"
@@ -52,22 +52,14 @@ class SmtpSettings:
 
 
 def load_smtp_settings(session: Session) -> SmtpSettings:
-    row = session.get(Setting, SETTING_KEY)
-    if row is None or not isinstance(row.value, dict):
-        return SmtpSettings()
-    known = {k: v for k, v in row.value.items() if k in SmtpSettings.__dataclass_fields__}
-    return replace(SmtpSettings(), **known)
+    return load_settings(session, SETTING_KEY, SmtpSettings())
 
 
 def save_smtp_settings(session: Session, settings: SmtpSettings, *, user: str,
                        password: str | None = None) -> None:
     """Store the settings (and the password in the keyring when one is given)."""
     settings.validate()
-    row = session.get(Setting, SETTING_KEY)
-    if row is None:
-        session.add(Setting(key=SETTING_KEY, value=asdict(settings)))
-    else:
-        row.value = asdict(settings)
+    store_settings(session, SETTING_KEY, settings)
     if password:
         keyring.set_password(KEYRING_SERVICE, settings.keyring_user, password)
     log_activity(session, author=user, kind="settings_changed",
