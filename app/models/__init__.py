@@ -25,8 +25,9 @@ from app.models.collection import (
 )
 from app.models.company import USER_ROLES, AppUser, Company, Setting
 from app.models.debtor import CHANNELS, Contact, Debtor
-from app.models.dispatch import OUTBOX_CHANNELS, OUTBOX_STATES, OutboxMessage
+from app.models.dispatch import OUTBOX_CHANNELS, OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
 from app.models.ledger import INVOICE_KINDS, Allocation, Invoice, Payment
+from app.models.risk import InsurerAssessment
 from app.models.rules import RULE_TRIGGERS, TASK_KINDS, TASK_STATUSES, Rule, RuleMatch, Task
 from app.models.sources import ImportProfile, LedgerClosure, LedgerSource
 
@@ -52,6 +53,8 @@ __all__ = [
     "StepHistory",
     "CHANNELS",
     "INVOICE_KINDS",
+    "OUTBOX_KINDS",
+    "InsurerAssessment",
     "TOUCH_KINDS",
     "USER_ROLES",
     "Activity",

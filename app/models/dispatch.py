@@ -22,6 +22,7 @@ from app.models.base import Base, str120
 
 OUTBOX_STATES = ("queued", "sending", "sent", "failed", "unknown", "dropped")
 OUTBOX_CHANNELS = ("email", "sms", "letter", "call")
+OUTBOX_KINDS = ("reminder", "notice")
 
 
 class OutboxMessage(Base):
@@ -34,8 +35,15 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
-    action_id: Mapped[int] = mapped_column(ForeignKey("campaign_action.id", ondelete="CASCADE"))
+    # A "notice" (e.g. a rule's email to a manager) belongs to no campaign: both are NULL and
+    # subject/body are final when queued.
+    kind: Mapped[str] = mapped_column(
+        Enum(*OUTBOX_KINDS, name="outbox_kind", native_enum=False, create_constraint=True),
+        default="reminder", server_default="reminder")
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign_action.id", ondelete="CASCADE"))
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtor.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(
         Enum(*OUTBOX_CHANNELS, name="outbox_channel", native_enum=False, create_constraint=True))
@@ -57,4 +65,4 @@ class OutboxMessage(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-__all__ = ["OUTBOX_CHANNELS", "OUTBOX_STATES", "OutboxMessage"]
+__all__ = ["OUTBOX_CHANNELS", "OUTBOX_KINDS", "OUTBOX_STATES", "OutboxMessage"]
