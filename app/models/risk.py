@@ -6,8 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, DateTime, ForeignKey, Index, Integer, Numeric, String
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    CHAR,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import MONEY, Base
