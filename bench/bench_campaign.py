@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -28,8 +29,8 @@ from app.services.collection.builder import build_campaign
 from app.services.collection.campaigns import campaign_detail
 from app.services.collection.explain import explain_item
 from app.services.collection.plans import install_default_plans
-from app.services.demo import generate_demo
 from app.services.ledger.open_items import open_items_query
+from bench.demo_cache import demo_copy
 
 AS_OF = date(2026, 6, 30)
 TARGET_BUILD_S = 3.0
@@ -77,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     debtors = args.debtors or (2_000 if args.quick else 20_000)
     with tempfile.TemporaryDirectory(prefix="bench_campaign_", dir="/tmp") as folder:
-        db = open_database(f"sqlite:///{folder}/demo.db")
-        generate_demo(db, debtors=debtors, seed=7, as_of=AS_OF)
+        db = open_database(demo_copy(debtors, AS_OF, Path(folder)))
         install_default_plans(db)
         with session_scope(db) as s:
             start = time.perf_counter()

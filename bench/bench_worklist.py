@@ -24,6 +24,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bench.demo_cache import demo_url as cached_demo_url
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 AS_OF = date(2025, 6, 30)
@@ -35,22 +37,7 @@ TARGET_GUI_RATIO = 1.3  # window ready / bare service call
 
 
 def demo_url(debtors: int) -> str:
-    from app.db import open_database
-    from app.services.demo import generate_demo
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"worklist-{debtors}-{AS_OF.isoformat()}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        started = time.perf_counter()
-        db = open_database(f"sqlite:///{partial}")
-        generate_demo(db, debtors=debtors, seed=7, as_of=AS_OF)
-        db.engine.dispose()
-        partial.rename(path)
-        print(f"(generated the {debtors}-debtor demo in {time.perf_counter() - started:.1f} s, "
-              f"cached in {path.relative_to(ROOT)})")
-    return f"sqlite:///{path}"
+    return cached_demo_url(debtors, AS_OF)
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -125,7 +125,10 @@ class CampaignDialog(QDialog):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setStretchLastSection(False)
-        if self.model.rowCount() <= 12:
+        # Small campaigns open expanded; a large one opens on its groups (counts and totals per
+        # plan, step and channel), which is what a manager reads first — and expanding
+        # thousands of rows would only delay the dialog.
+        if self.model.rowCount() <= 12 and len(self.detail.actions) <= 2000:
             self.tree.expandAll()
         self._show_header()
         self.preview.clear()

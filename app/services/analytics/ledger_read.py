@@ -47,7 +47,7 @@ def day_date(number: int) -> date:
     return date.fromordinal(_EPOCH.toordinal() + int(number))
 
 
-def _day(col: Any, dialect: str) -> Any:
+def day_column(col: Any, dialect: str) -> Any:
     """A date column as days since 1970-01-01, computed by the database (no date objects)."""
     if dialect == "sqlite":
         return cast(func.julianday(col) - 2440587.5, Integer)
@@ -101,11 +101,12 @@ def _item_rows(debtor_ids: Collection[int] | None, currencies: tuple[str, ...],
     kind = case((Invoice.kind == "credit_note", CREDIT_NOTE), else_=INVOICE)
     inv = select(*_packed(kind, Invoice.id, Invoice.debtor_id,
                           _currency_code(Invoice.currency, currencies),
-                          _day(Invoice.issue_date, dialect), _day(Invoice.due_date, dialect),
+                          day_column(Invoice.issue_date, dialect),
+                          day_column(Invoice.due_date, dialect),
                           cents(Invoice.amount), pack))
     pay = select(*_packed(literal(PAYMENT), Payment.id, Payment.debtor_id,
                           _currency_code(Payment.currency, currencies),
-                          _day(Payment.date, dialect), _day(Payment.date, dialect),
+                          day_column(Payment.date, dialect), day_column(Payment.date, dialect),
                           cents(Payment.amount), pack))
     if debtor_ids is not None:
         inv = inv.where(Invoice.debtor_id.in_(debtor_ids))
@@ -118,7 +119,7 @@ def _alloc_rows(debtor_ids: Collection[int] | None, dialect: str) -> Any:
     join costs a probe of the invoice table per allocation, and `read_ledger` takes the debtor
     from the invoice rows it has just read."""
     columns = (Allocation.invoice_id, func.coalesce(Allocation.payment_id, -1),
-               func.coalesce(Allocation.credit_note_id, -1), _day(Allocation.date, dialect),
+               func.coalesce(Allocation.credit_note_id, -1), day_column(Allocation.date, dialect),
                cents(Allocation.amount))
     if debtor_ids is None:
         return select(*columns, literal(-1))
@@ -143,7 +144,8 @@ def _invoice_debtors(items: I64, invoice_ids: I64) -> I64:
 def _closure_rows(debtor_ids: Collection[int] | None, dialect: str) -> Any:
     debtor = func.coalesce(Invoice.debtor_id, Payment.debtor_id)
     q = (select(func.coalesce(LedgerClosure.invoice_id, -1),
-                func.coalesce(LedgerClosure.payment_id, -1), _day(LedgerClosure.date, dialect),
+                func.coalesce(LedgerClosure.payment_id, -1),
+                day_column(LedgerClosure.date, dialect),
                 cents(LedgerClosure.amount), debtor)
          .outerjoin(Invoice, Invoice.id == LedgerClosure.invoice_id)
          .outerjoin(Payment, Payment.id == LedgerClosure.payment_id))
@@ -249,17 +251,18 @@ def ledger_fingerprint(engine: Engine) -> tuple[int, ...]:
     with engine.connect() as conn:
         kind = case((Invoice.kind == "credit_note", CREDIT_NOTE), else_=INVOICE)
         inv = conn.execute(select(*_sums(Invoice.id, Invoice.debtor_id, kind,
-                                         _day(Invoice.issue_date, d), _day(Invoice.due_date, d),
+                                         day_column(Invoice.issue_date, d),
+                                         day_column(Invoice.due_date, d),
                                          cents(Invoice.amount)))).one()
-        pay = conn.execute(select(*_sums(Payment.id, Payment.debtor_id, _day(Payment.date, d),
+        pay = conn.execute(select(*_sums(Payment.id, Payment.debtor_id, day_column(Payment.date, d),
                                          cents(Payment.amount)))).one()
         alc = conn.execute(select(*_sums(
             Allocation.invoice_id, func.coalesce(Allocation.payment_id, neg),
-            func.coalesce(Allocation.credit_note_id, neg), _day(Allocation.date, d),
+            func.coalesce(Allocation.credit_note_id, neg), day_column(Allocation.date, d),
             cents(Allocation.amount)))).one()
         clo = conn.execute(select(*_sums(
             func.coalesce(LedgerClosure.invoice_id, neg),
-            func.coalesce(LedgerClosure.payment_id, neg), _day(LedgerClosure.date, d),
+            func.coalesce(LedgerClosure.payment_id, neg), day_column(LedgerClosure.date, d),
             cents(LedgerClosure.amount)))).one()
     return tuple(int(v or 0) for v in (*inv, *pay, *alc, *clo))
 

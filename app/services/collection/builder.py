@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.errors import UserError
-from app.models import Campaign, CampaignAction, Company, ReminderPlan
+from app.models import Campaign, CampaignAction, Company, ReminderPlan, Rule
 from app.services.activity import log_activity
+from app.services.collection.bulk_decide import decide_bulk
+from app.services.collection.bulk_facts import load_bulk_facts
 from app.services.collection.campaign_writer import CampaignWriter
-from app.services.collection.decide import decide_debtor
-from app.services.collection.facts import load_campaign_facts
 from app.services.collection.plans import ensure_default_plans
-from app.services.collection.previews import debtor_languages
 from app.services.collection.promises import review_promises
 from app.services.collection.templates import find_template, load_templates
 from app.services.money import totals_by_currency
@@ -85,12 +84,14 @@ def build_campaign(session: Session, as_of: date, *, user: str,
     found = _existing(session, as_of)
     if found is not None:
         return _summary(session, found, created=False)
-    # --- automation rules (issue 7): rules triggered "on each campaign build" run first, so the
-    # build below sees the plans they set. Inside the build lock: two desktops never both fire.
-    from app.services.rules.engine import run_triggered
+    # Automation rules triggered "on each campaign build" run first, so the build below sees the
+    # plans they set; inside the build lock, so two desktops never both fire. The engine (and
+    # pandas) is imported only when such a rule is enabled.
+    if any("campaign_build" in (t or []) for t in
+           session.scalars(select(Rule.triggers).where(Rule.enabled))):
+        from app.services.rules.engine import run_triggered
 
-    run_triggered(session, as_of, "campaign_build", user=user)
-    # --- end of automation rules
+        run_triggered(session, as_of, "campaign_build", user=user)
     campaign = Campaign(as_of=as_of, as_of_key=as_of, status="draft", built_by=user,
                         built_at=utcnow())
     if dialect == "sqlite":
@@ -108,38 +109,36 @@ def build_campaign(session: Session, as_of: date, *, user: str,
     if session.scalar(select(ReminderPlan.id).limit(1)) is None:
         ensure_default_plans(session)  # a fresh database: the shipped plans apply
     broken = review_promises(session, as_of, user)
-    facts = load_campaign_facts(session, as_of, actionable_only=True)
-    languages = debtor_languages(session)
-    debtor_ids = sorted(facts.items)
+    if progress is not None:
+        progress(0, 3, "Reading open invoices")
+    facts = load_bulk_facts(session, as_of)
+    if cancelled is not None and cancelled():
+        raise UserError(f"Campaign build for {as_of.isoformat()} cancelled; nothing was saved")
+    if progress is not None:
+        progress(1, 3, "Deciding reminders")
     writer = CampaignWriter(session, campaign.id, as_of)
+    for row in decide_bulk(facts):
+        writer.add(row)
+    if cancelled is not None and cancelled():
+        raise UserError(f"Campaign build for {as_of.isoformat()} cancelled; nothing was saved")
+    if progress is not None:
+        progress(2, 3, "Saving the proposed actions")
+    _check_templates(session, writer.uses())
+    debtor_ids, totals_by = writer.summary()
     try:
-        for n, debtor_id in enumerate(debtor_ids):
-            if cancelled is not None and cancelled():
-                raise UserError(f"Campaign build for {as_of.isoformat()} cancelled; "
-                                "nothing was saved")
-            if progress is not None and n % 500 == 0:
-                progress(n, len(debtor_ids), "Deciding reminders")
-            plan = facts.plans[facts.plan_of[debtor_id]]
-            decision = decide_debtor(plan, facts.debtors[debtor_id], facts.items[debtor_id],
-                                     as_of, all_notes=False)
-            for action in decision.actions:
-                why = "\n".join(f"{i.number}: {decision.notes[i.invoice_id]}"
-                                for i in action.items)
-                writer.add(debtor_id, plan.plan_id, action, explanation=why,
-                           language=languages[debtor_id])
-        _check_templates(session, writer.uses())
         writer.flush()
     except IntegrityError:
         raise UserError("Another campaign build touched the same invoices at the same time; "
                         "build again") from None
     skipped, actions = writer.skipped, writer.actions
     campaign.status = "pending_approval"
-    result = _summary(session, campaign, created=True, skipped=skipped, broken=len(broken))
+    result = BuildResult(campaign.id, as_of, True, actions, debtor_ids, totals_by, skipped,
+                         len(broken))
     totals = ", ".join(f"{v} {c}" for c, v in result.totals.items()) or "nothing due"
     log_activity(session, author=user, kind="campaign_built",
                  summary=f"Campaign #{campaign.id} for {as_of.isoformat()}: {actions} action(s), "
                  f"{totals}", detail={"campaign_id": campaign.id})
     session.flush()
     if progress is not None:
-        progress(len(debtor_ids), len(debtor_ids), "Campaign built")
+        progress(3, 3, "Campaign built")
     return result

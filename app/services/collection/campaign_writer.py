@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -23,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.services.collection.decide import ProposedAction
+from app.services.collection.bulk_decide import ActionRow
 
 ACTION_COLUMNS = ("id", "campaign_id", "debtor_id", "plan_id", "step_id", "currency", "channels",
                   "language", "total", "explanation", "preview", "excluded")
@@ -39,23 +40,31 @@ class CampaignWriter:
         self.as_of = as_of
         self.actions = 0
         self.skipped = 0
-        self._pending: list[tuple[int, int, ProposedAction, str, str]] = []
+        self._pending: list[ActionRow] = []
 
-    def add(self, debtor_id: int, plan_id: int, action: ProposedAction, *, explanation: str,
-            language: str) -> None:
-        self._pending.append((debtor_id, plan_id, action, explanation, language))
+    def add(self, row: ActionRow) -> None:
+        self._pending.append(row)
         self.actions += 1
 
     def uses(self) -> set[tuple[str, str, str]]:
         """(template key, channel, language) of every pending action."""
-        return {(a.step.template_key, channel, language)
-                for _, _, a, _, language in self._pending for channel in a.step.channels}
+        return {(r.step.template_key, channel, r.language)
+                for r in self._pending for channel in r.step.channels}
+
+    def summary(self) -> tuple[frozenset[int], dict[str, Decimal]]:
+        """The debtors and the totals per currency of the pending actions."""
+        totals: dict[str, int] = {}
+        for r in self._pending:
+            totals[r.currency] = totals.get(r.currency, 0) + r.total_cents
+        return (frozenset(r.debtor_id for r in self._pending),
+                {c: Decimal(v).scaleb(-2) for c, v in sorted(totals.items())})
 
     def flush(self) -> None:
         if not self._pending:
             return
         conn = self.session.connection()
         sqlite = conn.dialect.name == "sqlite"
+        money = _sqlite_money if sqlite else _decimal_money
         ids = self._reserve_ids(len(self._pending), sqlite)
         day: Any = self.as_of.isoformat() if sqlite else self.as_of
         no: Any = 0 if sqlite else False
@@ -63,27 +72,26 @@ class CampaignWriter:
         items: list[tuple[Any, ...]] = []
         history: list[tuple[Any, ...]] = []
         encoded: dict[tuple[int, ...], str] = {}
-        for action_id, (debtor_id, plan_id, action, why, language) in zip(
-                ids, self._pending, strict=True):
-            step_id = action.step.step_id
-            actions.append((action_id, self.campaign_id, debtor_id, plan_id, step_id,
-                            action.currency, json.dumps(list(action.step.channels)), language,
-                            _money(action.total, sqlite), why, None, no))
-            for d in action.due:
-                item = d.item
-                items.append((action_id, item.invoice_id, d.step.step_id,
-                              _money(item.residual, sqlite),
-                              max(0, (self.as_of - item.due_date).days)))
+        channels: dict[int, str] = {}
+        cid = self.campaign_id
+        for action_id, r in zip(ids, self._pending, strict=True):
+            step_id = r.step.step_id
+            if step_id not in channels:
+                channels[step_id] = json.dumps(list(r.step.channels))
+            actions.append((action_id, cid, r.debtor_id, r.plan_id, step_id, r.currency,
+                            channels[step_id], r.language, money(r.total_cents),
+                            r.explanation, None, no))
+            for item_id, item_step, cents, late, skipped_ids in r.due:
+                items.append((action_id, item_id, item_step, money(cents), late))
                 skipped = None
-                if d.skipped:  # a handful of distinct lists: encode each once
-                    key = tuple(s.step_id for s in d.skipped)
-                    skipped = encoded.get(key) or encoded.setdefault(key, json.dumps(list(key)))
-                history.append((item.invoice_id, d.step.step_id, debtor_id, "proposed", day,
-                                self.campaign_id, action_id, skipped))
-                self.skipped += len(d.skipped)
-            for i in action.listed:
-                items.append((action_id, i.invoice_id, None, _money(i.residual, sqlite),
-                              max(0, (self.as_of - i.due_date).days)))
+                if skipped_ids:  # a handful of distinct lists: encode each once
+                    skipped = encoded.get(skipped_ids) or encoded.setdefault(
+                        skipped_ids, json.dumps(list(skipped_ids)))
+                    self.skipped += len(skipped_ids)
+                history.append((item_id, item_step, r.debtor_id, "proposed", day, cid,
+                                action_id, skipped))
+            for item_id, cents, late in r.listed:
+                items.append((action_id, item_id, None, money(cents), late))
         if sqlite:  # a larger page cache for the load: the indexes and foreign keys it checks
             before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
             conn.exec_driver_sql("PRAGMA cache_size=-131072")  # 128 MiB
@@ -127,6 +135,11 @@ class CampaignWriter:
             raise IntegrityError(f"INSERT INTO {table}", None, exc) from exc
 
 
-def _money(value: Any, sqlite: bool) -> Any:
-    """SQLite stores NUMERIC money as a float (as SQLAlchemy's Numeric does); exact to the cent."""
-    return float(value) if sqlite else value
+def _sqlite_money(cents: int) -> float:
+    """SQLite stores NUMERIC money as a float (as SQLAlchemy's Numeric does): cents / 100 is the
+    double nearest to the decimal amount, the same one float("12.34") gives."""
+    return cents / 100
+
+
+def _decimal_money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)

@@ -21,7 +21,9 @@ from app.models import (
     ReminderPlan,
 )
 from app.services.collection.previews import render_stored_actions
+from app.services.ledger.open_items import cents
 from app.services.money import totals_by_currency
+from app.services.raw_rows import json_value, raw_rows, timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,29 +100,36 @@ def campaign_detail(session: Session, campaign_id: int) -> CampaignDetail:
     c = session.get(Campaign, campaign_id)
     if c is None:
         raise NotFoundError(f"Campaign #{campaign_id} does not exist")
+    conn = session.connection()
     numbers: dict[int, list[str]] = {}
-    for action_id, number in session.execute(
+    for action_id, number in raw_rows(conn, (
         select(CampaignActionItem.action_id, Invoice.number)
         .join(Invoice, Invoice.id == CampaignActionItem.invoice_id)
         .join(CampaignAction, CampaignAction.id == CampaignActionItem.action_id)
-        .where(CampaignAction.campaign_id == c.id).order_by(Invoice.due_date, Invoice.number)
-    ).all():
+        .where(CampaignAction.campaign_id == c.id).order_by(Invoice.due_date, Invoice.number))
+    ):
         numbers.setdefault(action_id, []).append(number)
-    rows = session.execute(
+    rows = raw_rows(conn, (
         select(CampaignAction.id, CampaignAction.debtor_id, Debtor.external_ref, Debtor.name,
                ReminderPlan.name, PlanStep.position, PlanStep.name, CampaignAction.channels,
-               CampaignAction.currency, CampaignAction.total, CampaignAction.language,
+               CampaignAction.currency, cents(CampaignAction.total), CampaignAction.language,
                CampaignAction.excluded, CampaignAction.exclude_reason,
                CampaignAction.explanation, CampaignAction.sent_at)
         .join(Debtor, Debtor.id == CampaignAction.debtor_id)
         .join(PlanStep, PlanStep.id == CampaignAction.step_id)
         .join(ReminderPlan, ReminderPlan.id == CampaignAction.plan_id)
         .where(CampaignAction.campaign_id == c.id)
-        .order_by(ReminderPlan.name, PlanStep.position, Debtor.name, CampaignAction.currency)
-    ).all()
+        .order_by(ReminderPlan.name, PlanStep.position, Debtor.name, CampaignAction.currency)))
+    channels: dict[str, tuple[str, ...]] = {}  # a handful of distinct lists: decode each once
+    for r in rows:
+        key = r[7] if isinstance(r[7], str) else ",".join(r[7])
+        if key not in channels:
+            channels[key] = tuple(json_value(r[7]))
     actions = tuple(
-        ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7]), r[8], r[9],
-                  tuple(numbers.get(r[0], ())), r[10], r[11], r[12], r[13], r[14])
+        ActionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                  channels[r[7] if isinstance(r[7], str) else ",".join(r[7])], r[8],
+                  Decimal(r[9]).scaleb(-2), tuple(numbers.get(r[0], ())), r[10], bool(r[11]),
+                  r[12], r[13], timestamp(r[14]))
         for r in rows
     )
     kept = [(a.currency, a.total) for a in actions if not a.excluded]

@@ -65,11 +65,11 @@ class DebtorDecision:
 NOTHING_LEFT = 10**9  # no step above the one reached
 
 
-def _step_label(step: StepInfo) -> str:
+def step_label(step: StepInfo) -> str:
     return f"step {step.position} '{step.name}'"
 
 
-def _days(n: int) -> str:
+def days_text(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
@@ -96,12 +96,17 @@ def due_item(plan: PlanInfo, item: ItemFacts, country: str | None, as_of: date,
                    tuple(due[:-1]))
 
 
-def _not_due_note(plan: PlanInfo, item: ItemFacts, country: str | None) -> str:
-    later = [s for s in plan.steps if s.position > item.received_position]
+def not_due_note(plan: PlanInfo, received_position: int, due_date: date,
+                 country: str | None) -> str:
+    later = [s for s in plan.steps if s.position > received_position]
     if not later:
         return f"all steps of plan '{plan.name}' received; next: the controller's decision"
     nxt = later[0]
-    return f"next: {_step_label(nxt)} on {nxt.due_on(item.due_date, country).isoformat()}"
+    return f"next: {step_label(nxt)} on {nxt.due_on(due_date, country).isoformat()}"
+
+
+def _not_due_note(plan: PlanInfo, item: ItemFacts, country: str | None) -> str:
+    return not_due_note(plan, item.received_position, item.due_date, country)
 
 
 def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], as_of: date,
@@ -116,7 +121,7 @@ def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], a
     if debtor.last_touch is not None:
         since = (as_of - debtor.last_touch).days
         if since < plan.min_gap_days:
-            gap_left = f"touched {_days(since)} ago, gap {plan.min_gap_days}"
+            gap_left = f"touched {days_text(since)} ago, gap {plan.min_gap_days}"
     # Per step reached: the smallest offset left. An item less late than that has nothing due
     # (a business-day shift only moves a step later), without looking at each step.
     floors: dict[int, int] = {}
@@ -152,9 +157,9 @@ def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], a
         total = sum((i.residual for i in listed), sum((d.item.residual for d in due),
                                                       Decimal("0")))
         for d in due:
-            why = f"{_step_label(d.step)} due since {_days(d.due_since)}"
+            why = f"{step_label(d.step)} due since {days_text(d.due_since)}"
             if d.skipped:
-                why += f" (catch-up: {', '.join(_step_label(s) for s in d.skipped)} skipped)"
+                why += f" (catch-up: {', '.join(step_label(s) for s in d.skipped)} skipped)"
             out.notes[d.item.invoice_id] = why
         if gap_left is not None:
             for d in due:
@@ -170,9 +175,9 @@ def decide_debtor(plan: PlanInfo, debtor: DebtorFacts, items: list[ItemFacts], a
                                 listed, total)
         out.actions.append(action)
         for d in due:
-            out.notes[d.item.invoice_id] += f": proposed with {_step_label(step)} by " \
+            out.notes[d.item.invoice_id] += f": proposed with {step_label(step)} by " \
                                            f"{step.channel_text}"
         for i in listed:
-            out.notes[i.invoice_id] = (f"listed in the {_step_label(step)} message; "
+            out.notes[i.invoice_id] = (f"listed in the {step_label(step)} message; "
                                        + _not_due_note(plan, i, debtor.country))
     return out
