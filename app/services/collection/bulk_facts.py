@@ -14,16 +14,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Allocation, Company, Debtor, Invoice
+from app.models import Company, Debtor, Invoice
 from app.services.analytics.ledger_read import day_column
 from app.services.collection.facts import _history, _last_touches
 from app.services.collection.holds import active_holds
 from app.services.collection.plans import PlanInfo, debtor_plan_ids, load_plans
 from app.services.collection.promises import broken_promise_items
-from app.services.ledger.open_items import allocated_after, cents
+from app.services.ledger.open_items import allocated_after, cents, late_invoice_cents
 from app.services.raw_rows import raw_rows
 
 I64 = npt.NDArray[np.int64]
@@ -70,10 +70,7 @@ def _invoice_rows(session: Session, as_of: date, until: date) -> list[tuple[Any,
     dialect = conn.dialect.name
     residual: Any = cents(Invoice.open_amount)
     if allocated_after(session, as_of):
-        residual = residual + (
-            select(func.coalesce(func.sum(cents(Allocation.amount)), 0))
-            .where(Allocation.invoice_id == Invoice.id, Allocation.date > as_of)
-            .correlate(Invoice).scalar_subquery())
+        residual = residual + late_invoice_cents(as_of)
     rows: list[tuple[Any, ...]] = []
     for open_then in (Invoice.settled_on.is_(None), Invoice.settled_on > as_of):
         rows += raw_rows(conn, select(

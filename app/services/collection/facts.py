@@ -11,12 +11,17 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Activity, Allocation, Debtor, Invoice, PlanStep, StepHistory
+from app.models import Activity, Debtor, Invoice, PlanStep, StepHistory
 from app.services.collection.decide import DebtorFacts, ItemFacts
 from app.services.collection.holds import active_holds
 from app.services.collection.plans import PlanInfo, debtor_plan_ids, load_plans
 from app.services.collection.promises import broken_promise_items
-from app.services.ledger.open_items import allocated_after, cents, open_items_query
+from app.services.ledger.open_items import (
+    allocated_after,
+    cents,
+    late_invoice_cents,
+    open_items_query,
+)
 
 # The touches that count for the minimum gap (notes do not: they are not contacts).
 GAP_TOUCH_KINDS = ("email_sent", "sms_sent", "letter_sent", "call")
@@ -72,10 +77,7 @@ def debtor_open_invoices(session: Session, debtor_id: int, as_of: date) -> list[
     """One debtor's invoices open as of `as_of` (DOMAIN.md §3), through its own indexes: the
     residual adds back this invoice's allocations dated after `as_of`. Rows have the columns of
     open_items_query that the rules read (item_id, number, dates, currency, residual_cents)."""
-    late = (select(func.coalesce(func.sum(Allocation.amount), 0))
-            .where(Allocation.invoice_id == Invoice.id, Allocation.date > as_of)
-            .correlate(Invoice).scalar_subquery())
-    residual = cents(Invoice.open_amount + late)
+    residual = cents(Invoice.open_amount) + late_invoice_cents(as_of)
     rows = session.execute(
         select(Invoice.id.label("item_id"), Invoice.debtor_id, Invoice.number,
                Invoice.issue_date, Invoice.due_date, Invoice.currency,
@@ -91,13 +93,9 @@ def _campaign_invoices(session: Session, as_of: date, horizon: date) -> list[Any
     """Every debtor's invoices open as of `as_of` and due before `horizon`: the invoice branches
     of open_items_query (same residual rule, DOMAIN.md §3) with the horizon in SQL, so the rows
     no rule can act on today are never read."""
-    late_sum = allocated_after(session, as_of)
-    residual = cents(Invoice.open_amount)
-    if late_sum:
-        residual = residual + (
-            select(func.coalesce(func.sum(cents(Allocation.amount)), 0))
-            .where(Allocation.invoice_id == Invoice.id, Allocation.date > as_of)
-            .correlate(Invoice).scalar_subquery())
+    residual: Any = cents(Invoice.open_amount)
+    if allocated_after(session, as_of):
+        residual = residual + late_invoice_cents(as_of)
     rows: list[Any] = []
     for open_then in (Invoice.settled_on.is_(None), Invoice.settled_on > as_of):
         rows += session.execute(

@@ -1,7 +1,9 @@
-"""Open items as of a date (DOMAIN.md §3): residual = amount − allocations dated up to as_of.
+"""Open items as of a date (DOMAIN.md §3): residual = amount − allocations and closures dated up
+to as_of.
 
-Fast path: an item's stored `open_amount` counts every allocation; allocations dated after
-`as_of` are added back, and items settled after `as_of` are still open then. So a query as of
+Fast path: an item's stored `open_amount` counts every allocation and closure (a part settled
+without a counterpart, e.g. a lettering difference or a write-off); those dated after `as_of` are
+added back, and items settled after `as_of` are still open then. So a query as of
 today touches only open rows, and a query in the past touches only what changed since.
 """
 
@@ -27,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.models import Allocation, Invoice, Payment
+from app.models import Allocation, Invoice, LedgerClosure, Payment
 
 
 def cents(expr: Any) -> ColumnElement[int]:
@@ -36,12 +38,13 @@ def cents(expr: Any) -> ColumnElement[int]:
 
 
 def allocated_after(session: Session, as_of: date) -> bool:
-    """True when any allocation is dated after as_of (one probe of the allocation date index).
+    """True when any allocation or closure is dated after as_of (one probe each).
 
     When none is, every item's late sum is zero and the queries below can leave the correlated
     sums out (`late=False`): the usual case of a worklist as of today.
     """
-    return session.scalar(select(Allocation.id).where(Allocation.date > as_of).limit(1)) is not None
+    return any(session.scalar(select(t.id).where(t.date > as_of).limit(1)) is not None
+               for t in (Allocation, LedgerClosure))
 
 
 def _late_cents(column: Any, item_id: Any, as_of: date) -> ColumnElement[int]:
@@ -56,6 +59,22 @@ def _late_cents(column: Any, item_id: Any, as_of: date) -> ColumnElement[int]:
         .scalar_subquery()
     )
     return late
+
+
+def _late_closure_cents(column: Any, item_id: Any, as_of: date) -> ColumnElement[int]:
+    """Cents of the item closed without a counterpart after as_of."""
+    return (
+        select(func.coalesce(func.sum(cents(LedgerClosure.amount)), 0))
+        .where(column == item_id, LedgerClosure.date > as_of)
+        .scalar_subquery()
+    )
+
+
+def late_invoice_cents(as_of: date) -> ColumnElement[int]:
+    """For a row of `invoice` of kind 'invoice': the cents settled after as_of (allocations and
+    closures), to add to its stored open amount."""
+    return (_late_cents(Allocation.invoice_id, Invoice.id, as_of)
+            + _late_closure_cents(LedgerClosure.invoice_id, Invoice.id, as_of))
 
 
 def _open_then(settled_on: Any, as_of: date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -80,8 +99,9 @@ def open_items_query(as_of: date, debtor_id: int | None = None, *, late: bool = 
         inv_residual = inv_residual + case(
             (Invoice.kind == "invoice", _late_cents(Allocation.invoice_id, Invoice.id, as_of)),
             else_=_late_cents(Allocation.credit_note_id, Invoice.id, as_of),
-        )
-        pay_residual = pay_residual + _late_cents(Allocation.payment_id, Payment.id, as_of)
+        ) + _late_closure_cents(LedgerClosure.invoice_id, Invoice.id, as_of)
+        pay_residual = (pay_residual + _late_cents(Allocation.payment_id, Payment.id, as_of)
+                        + _late_closure_cents(LedgerClosure.payment_id, Payment.id, as_of))
     branches = []
     for open_then in _open_then(Invoice.settled_on, as_of):
         q = select(
