@@ -186,8 +186,13 @@ class MainWindow(QMainWindow):
 
     def fill_with_demo(self, debtors: int, seed: int) -> None:
         """Generate the demo ledger into the open (empty) database, then show it."""
-        run_demo_job(self.ctx, self.ctx.db, debtors, seed,
-                     lambda _summary: self.ctx.broadcast(ChangeSet(everything=True)))
+        def done(_summary: object) -> None:
+            # The demo brings the team's users: whoever this desktop is, it is one of them now
+            # (at first start the name was chosen before any user existed: the OS login).
+            self.ctx.user_name = current_user_name(self.ctx.db)
+            self.ctx.broadcast(ChangeSet(everything=True))
+
+        run_demo_job(self.ctx, self.ctx.db, debtors, seed, done)
 
     def new_demo_database(self) -> None:
         dialog = DemoDatabaseDialog(self)

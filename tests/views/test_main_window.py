@@ -121,3 +121,25 @@ def test_file_menu_offers_import_and_snapshots_and_the_banner_is_hidden_on_a_liv
     add_source(window.ctx.db, "books", "fec", "/nowhere/FEC.txt")
     window.ctx.sync_scheduler.refresh_status()
     assert window.status_sync.text() == "Ledger: never synced"
+
+
+def test_after_the_first_start_demo_the_user_is_one_of_the_demo_team(qtbot, sqlite_db):
+    """At first start the database has no users yet, so the desktop's user is the OS login;
+    once the demo ledger (and its team) is in, the status bar names a member of that team."""
+    from sqlalchemy import select
+
+    from app.db import session_scope
+    from app.models import AppUser
+    from app.views.current_user import os_login
+
+    ctx = AppContext(sqlite_db, os_login(), AS_OF, locale="fr_FR")
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.fill_with_demo(20, 3)
+    assert ctx.jobs is not None and ctx.jobs.wait_idle(60_000)
+    qtbot.waitUntil(lambda: ctx.user_name != os_login(), timeout=5_000)
+    with session_scope(sqlite_db) as s:
+        team = set(s.scalars(select(AppUser.name)))
+    assert ctx.user_name in team
+    assert w.status_user.text() == f"User: {ctx.user_name}"
+    w.close()
