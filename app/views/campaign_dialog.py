@@ -86,7 +86,7 @@ class CampaignDialog(QDialog):
         split = QSplitter()
         split.addWidget(self.tree)
         split.addWidget(right)
-        split.setSizes([780, 500])
+        split.setSizes([920, 360])
 
         self.exclude_button = QPushButton("Exclude line…")
         self.approve_button = QPushButton("Approve")
@@ -121,7 +121,7 @@ class CampaignDialog(QDialog):
         header = self.tree.header()
         # Fixed widths: ResizeToContents would measure every one of thousands of rows.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 110), (2, 170), (3, 110)):
+        for col, width in ((1, 60), (2, 390), (3, 70)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setStretchLastSection(False)

@@ -104,7 +104,7 @@ class ActionTreeModel(QAbstractItemModel):
         return (action.exclude_reason or "") if action.excluded else ""
 
     def _money_totals(self, totals: dict[str, Decimal]) -> str:
-        return "  ".join(formatting.money(v, c, self.locale) for c, v in totals.items())
+        return " · ".join(formatting.money(v, c, self.locale) for c, v in totals.items())
 
     def data(self, index: Index, role: int = int(Qt.ItemDataRole.DisplayRole)) -> Any:
         if not index.isValid():
@@ -119,6 +119,8 @@ class ActionTreeModel(QAbstractItemModel):
                         len(group.actions) else "")[col]
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole and col == 2:  # one currency per line
+                return self._money_totals(group.totals()).replace(" · ", "\n")
             if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
                 return RIGHT
             return None
