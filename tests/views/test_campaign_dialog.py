@@ -54,7 +54,7 @@ def test_groups_show_counts_and_totals_per_currency(qtbot, ledger):
     groups = [tuple(model.data(model.index(r, c)) for c in range(3))
               for r in range(model.rowCount())]
     assert groups == [
-        ("Standard · 5. Formal notice · letter", "2", "4\u202f800,00\u00a0€  700,00\u00a0£GB"),
+        ("Standard · 5. Formal notice · letter", "2", "4\u202f800,00\u00a0€ · 700,00\u00a0£GB"),
     ]
     assert "Campaign #1 of 30/06/2025</b> — pending approval" in dialog.header.text()
     dialog.resize(1280, 640)
