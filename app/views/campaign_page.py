@@ -1,7 +1,9 @@
-"""The Campaigns section: recent campaigns, "Build today's campaign" (a job), open one to review."""
+"""The Campaigns section: recent campaigns, "Build today's campaign" (a job), open one to review,
+"Print letters…" of an approved or dispatched campaign (a job, then offered to open)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -25,6 +27,7 @@ from app.views.campaign_dialog import CampaignDialog
 from app.views.context import AppContext
 from app.views.jobs import JobContext
 from app.views.plan_editor import PlanEditor
+from app.views.print_letters import PRINTABLE_STATUSES, LetterPrinter, letters
 from app.views.row_table_model import RowTableModel
 from app.views.table_style import style_table
 
@@ -81,11 +84,16 @@ class CampaignPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.plans_button = QPushButton("Reminder plans…")
         self.plans_button.clicked.connect(self.open_plans)
+        self.print_button = QPushButton("Print letters…")
+        self.print_button.setToolTip("The selected campaign's sent letters as one PDF to print")
+        self.print_button.clicked.connect(self.print_letters)
+        self.printer = LetterPrinter(ctx, self, self._letters_saved)
         self.status = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.build_button)
         top.addWidget(self.open_button)
         top.addWidget(self.plans_button)
+        top.addWidget(self.print_button)
         top.addStretch(1)
         top.addWidget(self.status)
         layout = QVBoxLayout(self)
@@ -93,6 +101,7 @@ class CampaignPage(QWidget):
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.table, 1)
         self.build_button.setEnabled(not ctx.read_only)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         ctx.changed.connect(self._on_changed)
         ctx.as_of_changed.connect(lambda _d: self._label())
         self.refresh()
@@ -106,6 +115,12 @@ class CampaignPage(QWidget):
         with session_scope(self.ctx.db) as session:
             self.model.set_rows(list_campaigns(session))
         self.empty_hint.setVisible(not self.model.rows)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        self.open_button.setEnabled(row is not None)
+        self.print_button.setEnabled(row is not None and row.status in PRINTABLE_STATUSES)
 
     def _on_changed(self, change: ChangeSet) -> None:
         if change.campaigns or change.everything:
@@ -140,9 +155,21 @@ class CampaignPage(QWidget):
         dialog.open()
         return dialog
 
-    def selected_campaign_id(self) -> int | None:
+    def selected_row(self) -> CampaignRow | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()].campaign_id if rows else None
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def selected_campaign_id(self) -> int | None:
+        row = self.selected_row()
+        return row.campaign_id if row is not None else None
+
+    def print_letters(self) -> None:
+        campaign_id = self.selected_campaign_id()
+        if campaign_id is not None:
+            self.printer.print_campaign(campaign_id)
+
+    def _letters_saved(self, count: int, out: Path) -> None:
+        self.status.setText(f"{letters(count)} saved to {out.name}")
 
     def open_selected(self) -> CampaignDialog | None:
         campaign_id = self.selected_campaign_id()

@@ -1,6 +1,6 @@
 """The Sending section: the outbox with its states, "Send approved campaigns" as a background job
 (progress, cancel, a summary per channel), confirming unknown messages, opening sent files,
-and the email settings."""
+"Print letters…" of a campaign, today's calls, and the email and SMS settings."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ from app.views.calls_view import CallsTodayView
 from app.views.context import AppContext
 from app.views.dispatch_models import OutboxTableModel
 from app.views.jobs import JobContext
+from app.views.print_letters import LetterPrinter, letters
+from app.views.sms_settings import SmsSettingsForm
 from app.views.smtp_settings import SmtpSettingsForm
 
 
@@ -75,13 +77,19 @@ class OutboxView(QWidget):
         self.resend_button.clicked.connect(lambda: self.confirm(False))
         self.open_button = QPushButton("Open sent file")
         self.open_button.clicked.connect(self.open_file)
+        self.print_button = QPushButton("Print letters…")
+        self.print_button.setToolTip("The selected letter's campaign: all its sent letters as "
+                                     "one PDF to print")
+        self.print_button.clicked.connect(self.print_letters)
+        self.printer = LetterPrinter(ctx, self, lambda n, out: self.summary.setText(
+            f"{letters(n)} saved to {out}"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(self.send_button)
         bar.addWidget(self.state)
         bar.addStretch(1)
-        for b in (self.sent_button, self.resend_button, self.open_button):
+        for b in (self.sent_button, self.resend_button, self.open_button, self.print_button):
             bar.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -110,11 +118,14 @@ class OutboxView(QWidget):
         self.sent_button.setEnabled(unknown and not self.ctx.db.read_only)
         self.resend_button.setEnabled(unknown and not self.ctx.db.read_only)
         self.open_button.setEnabled(r is not None and bool(r.archive_path))
+        self.print_button.setEnabled(r is not None and r.channel == "letter"
+                                     and r.campaign_id is not None)  # notices have none
         self.send_button.setEnabled(not self.ctx.db.read_only)
 
     def send(self) -> None:
         self.send_button.setEnabled(False)
         self.summary.setText("Sending…")
+        assert self.ctx.jobs is not None
         self.ctx.jobs.run("Sending approved campaigns",
                           dispatch_work(self.ctx.user_name, self.ctx.as_of),  # type: ignore[arg-type]
                           self._sent)
@@ -134,6 +145,11 @@ class OutboxView(QWidget):
         self.ctx.broadcast(ChangeSet(campaigns=True))
         self.refresh()
 
+    def print_letters(self) -> None:
+        r = self.selected()
+        if r is not None and r.campaign_id is not None:
+            self.printer.print_campaign(r.campaign_id)
+
     def open_file(self) -> None:
         r = self.selected()
         if r is not None and r.archive_path and Path(r.archive_path).exists():
@@ -145,7 +161,9 @@ class DispatchPage(QTabWidget):
         super().__init__(parent)
         self.outbox = OutboxView(ctx)
         self.smtp = SmtpSettingsForm(ctx)
+        self.sms = SmsSettingsForm(ctx)
         self.calls = CallsTodayView(ctx)
         self.addTab(self.outbox, "Outbox")
         self.addTab(self.calls, "Calls today")
         self.addTab(self.smtp, "Email settings")
+        self.addTab(self.sms, "SMS settings")

@@ -1,5 +1,6 @@
 """Settings: the database in use and its schema version, the current user (with a switcher),
-the as-of date the figures are computed for, and where these per-user settings are kept."""
+the as-of date the figures are computed for, and where these per-user settings are kept; the
+team's outgoing email (SMTP) and text message (SMS gateway) settings on their own tabs."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,8 @@ from app.services.changes import ChangeSet
 from app.views.context import AppContext
 from app.views.current_user import list_users, os_login, save_user_name
 from app.views.settings_store import app_settings
+from app.views.sms_settings import SmsSettingsForm
+from app.views.smtp_settings import SmtpSettingsForm
 
 
 def schema_version(db: Database) -> str:
@@ -82,11 +86,23 @@ class SettingsPage(QWidget):
         you_form.addRow("Number and date format", self.formats)
         you_form.addRow("Personal settings", self.settings_file)
 
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.setContentsMargins(16, 16, 16, 16)
+        general_layout.addWidget(db_box)
+        general_layout.addWidget(you_box)
+        general_layout.addStretch(1)
+        # The team's sending channels: the same forms as on the Sending page.
+        self.smtp = SmtpSettingsForm(ctx)
+        self.sms = SmsSettingsForm(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(self.smtp, "Email (SMTP)")
+        self.tabs.addTab(self.sms, "Text messages (SMS)")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.addWidget(db_box)
-        layout.addWidget(you_box)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
         ctx.changed.connect(self._on_changed)
         ctx.as_of_changed.connect(self._show_as_of)
         self.refresh()

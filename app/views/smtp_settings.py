@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -82,7 +84,15 @@ class SmtpSettingsForm(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        for button in (self.save_button, self.test_button):
+            button.setEnabled(not ctx.read_only)
+        ctx.changed.connect(self._on_changed)
         self.load()
+
+    def _on_changed(self, change: ChangeSet) -> None:
+        # Another copy of this form (Sending page / Settings page) saved: show what is stored.
+        if (change.settings or change.everything) and not self.isVisible():
+            self.load()
 
     def load(self) -> None:
         with session_scope(self.ctx.db) as s:
@@ -132,6 +142,10 @@ class SmtpSettingsForm(QWidget):
         def done(answer: str) -> None:
             self.status.setText(f"Test email to {to} accepted by the server: {answer}")
 
+        assert self.ctx.jobs is not None
         job = self.ctx.jobs.run("Send test email", work, done, cancellable=False)
-        job.finished.connect(lambda j: j.error is not None and self.status.setText(
-            f"Test email failed: {j.error}"))
+        job.finished.connect(self._test_finished)
+
+    def _test_finished(self, job: Any) -> None:
+        if job.error is not None:
+            self.status.setText(f"Test email failed: {job.error}")

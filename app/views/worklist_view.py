@@ -2,7 +2,8 @@
 
 The same view, with `include_settled=True`, is the directory of every debtor in the Debtors
 section. Rows load through the job runner on the "read" lane (a newer load supersedes an older
-one); filters and column layout are remembered in QSettings under the view's settings prefix.
+one); filters and column layout are remembered in QSettings under the view's settings prefix. The
+worklist (not the directory) has a "Calls today (N)" tab beside the debtor list (calls_today.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.services import formatting
 from app.services.changes import ChangeSet
 from app.services.worklist import WorklistFilter, WorklistRow, worklist_rows
+from app.views.calls_today import CallsTodayTab
 from app.views.cell_format import segment_label
 from app.views.context import AppContext
 from app.views.jobs import JobContext
@@ -111,11 +113,23 @@ class WorklistView(QWidget):
         self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.footer.setWordWrap(True)  # three currencies do not fit on one line at 1280 px
 
+        debtors = QWidget()
+        inner = QVBoxLayout(debtors)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(bar)
+        inner.addWidget(self.table, 1)
+        inner.addWidget(self.footer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.footer)
+        # The worklist (not the Debtors directory) has the user's "Calls today" next to it.
+        self.calls: CallsTodayTab | None = None
+        if self.include_settled:
+            layout.addWidget(debtors, 1)
+        else:
+            self.calls = CallsTodayTab(self.ctx, debtors, self)
+            layout.setSpacing(8)
+            layout.addWidget(self.calls.tabs)
+            layout.addWidget(self.calls.stack, 1)
 
         self.search.textChanged.connect(self._apply_filter)
         self.segment.currentIndexChanged.connect(self._apply_filter)
@@ -152,6 +166,8 @@ class WorklistView(QWidget):
 
     def _load_finished(self, job: Any) -> None:
         self.loading = False
+        if job.state == "done" and self.calls is not None:
+            self.calls.worklist_loaded()
         if job.state != "done":
             self.footer.setText("The worklist could not be loaded.")
         elif self._pending_criteria is not None and not self._reload_pending:
@@ -219,6 +235,8 @@ class WorklistView(QWidget):
     def show_only(self, criteria: dict[str, Any]) -> None:
         """Filter to one segment, manager (None: rows without one) or debtor, clearing the other
         filters so that exactly that subset shows (the dashboard's clicks)."""
+        if self.calls is not None:
+            self.calls.tabs.setCurrentIndex(0)  # the debtor list, not the calls
         if self.loading:  # applied once the rows (and the combos' choices) are in
             self._pending_criteria = criteria
             return

@@ -30,13 +30,14 @@ def test_a_call_task_is_worked_from_calls_today(window, ledger, qtbot):
     page = window.show_page("dispatch")
     calls = page.calls
     page.setCurrentWidget(calls)
-    calls.refresh()
+    calls.refresh()  # in the background, on the read lane
     window.resize(1280, 800)
+    qtbot.waitUntil(lambda: bool(calls.tasks), timeout=5_000)
     assert [t.debtor_ref for t in calls.tasks] == ["C6"]  # 22 days late: the phone call step
     text = calls.context_label.text()
     assert "Paul Blanc" in text and "04 72 00 00 00" in text and "M1" in text
     assert "880,00" in text and calls.amount.text() == "880.00"
-    calls.grab().save("/tmp/shots/dispatch_calls.png")
+    calls.grab().save("/tmp/shots/h2_dispatch_calls.png")
     calls.outcome.setCurrentIndex(calls.outcome.findData("promise"))
     calls.note.setText("Will pay next Monday")
     calls.save_button.click()
