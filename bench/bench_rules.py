@@ -1,5 +1,6 @@
 """Rules benchmark (issue 7): 20 rules over every debtor of the demo ledger (20,000; --quick 2,000),
-facts included, and the editor's live preview after an edit.
+facts included (with two credit-insurer assessments per debtor, so the insurer facts are read
+too), and the editor's live preview after an edit.
 
 Baseline, measured in the same run: the bare read of the debtor table into pandas (the one read
 every rules run must do). The analytics arrays load once per process (the app keeps a warm
@@ -14,9 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from app.db import open_database, session_scope
@@ -67,12 +71,37 @@ def twenty_rules() -> list[RuleDraft]:
             {"fact": "tags", "op": "not_in", "value": ["VIP"]},
             {"fact": "exposure_ratio", "op": ">=", "value": 80 + i},
         ]
+        insurer = [{"fact": "external_score", "op": "<", "value": 3 + i % 5},
+                   {"fact": "insurer_exposure_ratio", "op": ">", "value": 90 + i},
+                   {"fact": "external_limit", "op": "<",
+                    "value": {"amount": str(5_000 * (i + 1)), "currency": EUR}}][i % 3]
         condition = {"all": leaves[: 2 + i % 4]} if i % 3 else {"any": leaves[: 3 + i % 3]}
+        if i % 2:  # half the rules also test an insurer fact
+            condition = {"all": [condition, insurer]}
         action = ({"type": "add_tag", "tag": f"R{i:02d}"} if i % 2
-                  else {"type": "notify", "message": f"watch list {i}"})
+                  else {"type": "notify", "message": f"watch list {i}", "email": i % 4 == 0})
         out.append(RuleDraft(f"Bench rule {i:02d}", condition, [action], enabled=True,
                              priority=10 * (i + 1), triggers=("daily",)))
     return out
+
+
+def insurer_rows(session: Any) -> int:
+    """Two assessments per debtor (March and June), scores 1–10, limits around the exposure."""
+    from sqlalchemy import delete, insert, select
+
+    from app.models import Debtor, InsurerAssessment
+
+    session.execute(delete(InsurerAssessment).where(InsurerAssessment.insurer == "Bench"))
+    ids = list(session.scalars(select(Debtor.id).order_by(Debtor.id)))
+    rng = np.random.default_rng(7)
+    now = datetime(2025, 6, 30, tzinfo=UTC)
+    rows = [{"debtor_id": d, "insurer": "Bench", "assessed_on": on,
+             "score": Decimal(int(rng.integers(100, 1000))) / 100,
+             "limit_amount": Decimal(int(rng.integers(1, 200)) * 1000),
+             "limit_currency": EUR, "imported_at": now, "source_file": "bench.csv"}
+            for d in ids for on in (date(2025, 3, 31), date(2025, 6, 15))]
+    session.execute(insert(InsurerAssessment), rows)
+    return len(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         s.execute(delete(Rule).where(Rule.name.like("Bench rule %")))
         for draft in twenty_rules():
             save_rule(s, draft, "bench")
+        assessments = insurer_rows(s)
     start = time.perf_counter()
     baseline_rows = pd.read_sql("SELECT id, name, segment, country, tags, credit_limit, "
                                 "account_manager_id FROM debtor", db.engine)
@@ -122,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         shown = preview_condition(facts, edited)
     preview_s = (time.perf_counter() - start) / 10
     db.engine.dispose()
-    print(f"rules bench: {len(baseline_rows)} debtors, {len(steady.rules)} rules as of {AS_OF}")
+    print(f"rules bench: {len(baseline_rows)} debtors, {len(steady.rules)} rules as of {AS_OF}, "
+          f"{assessments} insurer assessments")
     print(f"  baseline (bare debtor read, pandas)    {baseline:8.3f} s")
     print(f"  analytics arrays, cold load             {cold:8.3f} s  (once per process; the "
           "app keeps the engine warm)")
@@ -133,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(steady.changes)} changes)")
     print(f"  facts + 20 rules incl. cold load        {run_s + cold:8.3f} s")
     print(f"  first run, every match fires (dry run)  {first_s:8.3f} s  "
-          f"({len(first.changes)} changes worded)")
+          f"({len(first.changes)} changes worded, {len(first.notices)} notices)")
     print(f"  first run written (activities, state)   {write_s:8.3f} s")
     print(f"  live preview after an edit ({shown.count} match) {preview_s * 1000:6.1f} ms "
           f"ratio {preview_s / baseline:6.2f}x  target ≤ {TARGET_PREVIEW_S * 1000:.0f} ms")

@@ -1,8 +1,10 @@
-"""`collecta debtors list` and `collecta debtor show REF`."""
+"""`collecta debtors list|import-insurer FILE` and `collecta debtor show REF`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
@@ -13,9 +15,12 @@ from app.cli.common import (
     emit_json,
     emit_rows,
     open_db,
+    plain,
 )
 from app.db import session_scope
+from app.errors import UserError
 from app.services.debtors import debtor_detail, resolve_debtor
+from app.services.risk.assessments import latest_assessment
 from app.services.worklist import worklist_rows
 
 LIST_COLUMNS = ("ref", "name", "segment", "manager", "currency", "open_balance",
@@ -31,6 +36,14 @@ def register(sub: Any) -> None:
     add_format(lst)
     add_db_option(lst)
     lst.set_defaults(handler=cmd_list)
+    ins = psub.add_parser("import-insurer", help="import a credit insurer's scores and limits "
+                          "(CSV or Excel: debtor ref, insurer, score, limit, currency, date)")
+    ins.add_argument("file", type=Path, help="the insurer's CSV or Excel file")
+    ins.add_argument("--insurer", metavar="NAME", help="the insurer of lines that do not name "
+                     "one (the file's insurer column wins)")
+    ins.add_argument("--user", help="who imports (default: the system user name)")
+    add_db_option(ins)
+    ins.set_defaults(handler=cmd_import_insurer)
 
     show = sub.add_parser("debtor", help="one debtor's page")
     ssub = show.add_subparsers(dest="debtor_command", metavar="ACTION", required=True)
@@ -65,16 +78,31 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_insurer(args: argparse.Namespace) -> int:
+    from app.services.risk.insurer_import import import_insurer_file
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    db = open_db(args)
+    with session_scope(db) as session:
+        result = import_insurer_file(session, path, insurer=args.insurer,
+                                     user=str(args.user or getpass.getuser()))
+    print(result.summary())
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     db = open_db(args)
     day = as_of(args)
     with session_scope(db) as session:
         d = resolve_debtor(session, args.ref)
         detail = debtor_detail(session, d.id, day, timeline_limit=20)
+        insured = latest_assessment(session, d.id, day)
     if args.format == "json":
-        emit_json(detail)
+        emit_json({**plain(detail), "insurer": plain(insured)})
         return 0
-    header = [
+    header: list[dict[str, Any]] = [
         {"field": "Reference", "value": detail.ref},
         {"field": "Name", "value": detail.name},
         {"field": "Segment", "value": detail.segment},
@@ -84,6 +112,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         )},
         {"field": "As of", "value": detail.as_of},
     ]
+    if insured is not None:
+        figures = [f"score {insured.score}" if insured.score is not None else None,
+                   f"limit {insured.limit_amount} {insured.limit_currency}"
+                   if insured.limit_amount is not None else None]
+        header.append({"field": "Insurer", "value": f"{insured.insurer}: " + ", ".join(
+            x for x in figures if x) + f" (assessed {insured.assessed_on.isoformat()})"})
     for cur, amount in detail.balances.items():
         header.append({"field": f"Open {cur}", "value": amount})
         header.append({"field": f"Overdue {cur}", "value": detail.overdue.get(cur, 0)})

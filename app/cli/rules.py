@@ -79,6 +79,18 @@ def _change_rows(result: RunResult, names: dict[int, str]) -> list[dict[str, Any
              "action": c.action, "change": c.words, "reason": c.reason} for c in result.changes]
 
 
+def _notice_rows(result: RunResult, names: dict[int, str]) -> list[dict[str, Any]]:
+    return [{"debtor_id": n.debtor_id, "debtor": names.get(n.debtor_id, ""), "to": n.user,
+             "recipient": n.recipient, "subject": n.subject, "body": n.body,
+             "message_id": n.message_id} for n in result.notices]
+
+
+def _print_notices(result: RunResult) -> None:
+    verb = "would queue" if result.dry_run else "queued"
+    for n in result.notices:
+        print(f"notice {verb}: email to {n.user} <{n.recipient}>: {n.subject}")
+
+
 def _names(db: Any) -> dict[int, str]:
     from sqlalchemy import select
 
@@ -92,9 +104,11 @@ def _emit_run(result: RunResult, names: dict[int, str], fmt: str) -> None:
     rows = _change_rows(result, names)
     if fmt == "json":
         emit_json({"as_of": result.as_of, "dry_run": result.dry_run, "rules": list(result.rules),
-                   "changes": rows, "conflicts": list(result.conflicts)})
+                   "changes": rows, "conflicts": list(result.conflicts),
+                   "notices": _notice_rows(result, names)})
         return
     emit_rows(rows, CHANGE_COLUMNS, "table")
+    _print_notices(result)
     for k in result.conflicts:
         print(f"conflict: {k.debtor_name} ({k.slot}): '{k.winner}' wins over '{k.loser}' "
               f"(which {k.lost})")
@@ -128,12 +142,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     with session_scope(db) as s:
         t = try_rule(s, arrays, args.rule, as_of(args), _user(args))
     if args.format == "json":
+        names = _names(db)
         emit_json({"rule": t.rule_name, "as_of": t.as_of, "matching": t.preview.count,
                    "debtors": list(t.preview.rows),
-                   "would_change": _change_rows(t.dry_run, _names(db))})
+                   "would_change": _change_rows(t.dry_run, names),
+                   "would_queue": _notice_rows(t.dry_run, names)})
         return 0
     emit_rows([{"debtor_id": r.debtor_id, "debtor": r.name, "reason": r.reason}
                for r in t.preview.rows], ("debtor_id", "debtor", "reason"), "table")
+    _print_notices(t.dry_run)
     print(f"rule '{t.rule_name}' matches {t.preview.count} debtor(s) as of "
           f"{t.as_of.isoformat()}; running it would make {len(t.dry_run.changes)} change(s)")
     return 0

@@ -1,5 +1,6 @@
-"""One debtor's page: header (contacts, balances, credit limit), then open items, payments and
-the activity timeline in tabs; a note is added from the timeline tab."""
+"""One debtor's page: header (contacts, balances, credit limit, the credit insurer's latest score
+and limit), then open items, payments and the activity timeline in tabs; a note is added from the
+timeline tab."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from app.errors import NotFoundError, UserError
 from app.services import formatting
 from app.services.changes import ChangeSet
 from app.services.debtors import DebtorDetail, OpenItem, add_note, debtor_detail
+from app.services.risk.assessments import Assessment, latest_assessment
 from app.views.cell_format import segment_label
 from app.views.context import AppContext
 from app.views.debtor_models import (
@@ -53,6 +55,7 @@ class DebtorView(QWidget):
         self.ctx = ctx
         self.debtor_id = debtor_id
         self.detail: DebtorDetail | None = None
+        self.assessment: Assessment | None = None
         self._explanations: dict[int, str] = {}
         self.items_model = OpenItemsTableModel(ctx.locale, self)
         self.payments_model = PaymentsTableModel(ctx.locale, self)
@@ -72,11 +75,12 @@ class DebtorView(QWidget):
         self.identity.setStyleSheet("color: #5d6166;")
         self.balances = QLabel()
         self.credit = QLabel()
+        self.insurer = QLabel()
         self.contacts = QLabel()
         self.contacts.setTextFormat(Qt.TextFormat.RichText)
         self.contacts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.contacts.setWordWrap(True)
-        for label in (self.balances, self.credit):
+        for label in (self.balances, self.credit, self.insurer):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -92,9 +96,10 @@ class DebtorView(QWidget):
         balances_box = QVBoxLayout()
         balances_box.addWidget(self.balances)
         balances_box.addWidget(self.credit)
+        balances_box.addWidget(self.insurer)
         balances_box.addStretch(1)
         grid.addLayout(balances_box, 3, 0)
-        grid.addWidget(self.contacts, 3, 1)
+        grid.addWidget(self.contacts, 3, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
 
         self.tabs = QTabWidget()
@@ -203,6 +208,7 @@ class DebtorView(QWidget):
         """
         with self.ctx.db.sessions() as session:
             detail = debtor_detail(session, self.debtor_id, self.ctx.as_of)
+            self.assessment = latest_assessment(session, self.debtor_id, self.ctx.as_of)
         self.show_detail(detail)
 
     def _refresh(self) -> None:
@@ -235,6 +241,7 @@ class DebtorView(QWidget):
         self.balances.setText("<br>".join(lines) or "Nothing open as of "
                               + formatting.day(d.as_of, loc))
         self.credit.setText(_credit_text(d, loc))
+        self.insurer.setText(_insurer_text(d, self.assessment, loc))
         self.contacts.setText(_contacts_html(d) or "<i>No contact on file</i>")
         self.items_model.set_rows(d.open_items)
         self.payments_model.set_rows(d.payments)
@@ -306,6 +313,28 @@ def _credit_text(d: DebtorDetail, loc: str) -> str:
             f"{escape(formatting.money(exposure, cur, loc))} ({used})")
     if exposure > d.credit_limit:
         return f'<span style="color:{OVER_LIMIT}"><b>Over limit:</b> {text}</span>'
+    return text
+
+
+def _insurer_text(d: DebtorDetail, a: Assessment | None, loc: str) -> str:
+    """The credit insurer's latest figures as of the page's date; red when the exposure in the
+    limit's currency is above it."""
+    if a is None:
+        return '<span style="color:#5d6166">No credit-insurer assessment</span>'
+    parts = []
+    if a.score is not None:
+        digits = min(2, max(0, -int(a.score.normalize().as_tuple().exponent)))
+        parts.append(f"score <b>{escape(formatting.number(a.score, loc, digits))}</b>")
+    over = False
+    if a.limit_amount is not None and a.limit_currency:
+        parts.append(f"limit <b>{escape(formatting.money(a.limit_amount, a.limit_currency, loc))}"
+                     "</b>")
+        over = d.balances.get(a.limit_currency, Decimal("0.00")) > a.limit_amount
+    text = (f"Insurer {escape(a.insurer)}: {' &nbsp;·&nbsp; '.join(parts)} "
+            f"<span style=\"color:#5d6166\">(assessed {escape(formatting.day(a.assessed_on, loc))}"
+            ")</span>")
+    if over:
+        return f'<span style="color:{OVER_LIMIT}"><b>Above insurer limit:</b> {text}</span>'
     return text
 
 

@@ -1,9 +1,11 @@
 """The Debtors section: the directory of every debtor (settled ones too) and one closable tab per
-opened debtor, so a credit controller can keep a morning's worth of accounts open."""
+opened debtor, so a credit controller can keep a morning's worth of accounts open. "Import
+insurer data…" (beside the tabs) brings in a credit insurer's scores and limits."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.errors import UserError
 from app.services.changes import ChangeSet
@@ -23,6 +25,12 @@ class DebtorsPage(QWidget):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.directory = WorklistView(ctx, include_settled=True, settings_prefix="debtors")
         self.tabs.addTab(self.directory, "All debtors")
+        self.insurer_button = QPushButton("Import insurer data…")
+        self.insurer_button.setToolTip("Credit insurer's scores and limits per debtor, from a "
+                                       "CSV or Excel file")
+        self.insurer_button.setEnabled(not ctx.read_only)
+        self.insurer_button.clicked.connect(lambda: self.import_insurer_data())
+        self.tabs.setCornerWidget(self.insurer_button, Qt.Corner.TopRightCorner)
         bar = self.tabs.tabBar()
         bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
         bar.setTabButton(0, bar.ButtonPosition.LeftSide, None)
@@ -30,6 +38,14 @@ class DebtorsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         ctx.changed.connect(self._on_changed)
+
+    def import_insurer_data(self) -> QWidget:
+        from app.views.insurer_import_dialog import InsurerImportDialog
+
+        dialog = InsurerImportDialog(self.ctx, self)
+        dialog.open()
+        self.insurer_dialog = dialog
+        return dialog
 
     def debtor_views(self) -> list[DebtorView]:
         views = (self.tabs.widget(i) for i in range(self.tabs.count()))

@@ -1,5 +1,6 @@
 """The actions list of the rule editor: one row per action (type ▾ and the editors that type
-needs: plan, user or round-robin team, tag, task kind and due days, hold days, message)."""
+needs: plan, user or round-robin team, tag, task kind and due days, hold days, message, and for
+notify "also email" the account manager or a named user)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLineEdit,
@@ -85,8 +87,19 @@ class ActionRow(QWidget):
         elif kind == "notify":
             line = QLineEdit()
             line.setPlaceholderText("message (optional)")
+            line.setMinimumWidth(180)
             line.textChanged.connect(lambda *_: self.edited.emit())
             p["message"] = line
+            email = QCheckBox("Also email")
+            email.setToolTip("Queue an email to the debtor's account manager (or the user "
+                             "chosen) each time the rule fires")
+            p["email"] = email
+            p["email_to"] = self._combo(
+                [("the account manager", None)]
+                + [(u, u) for u in self.choices.get("account_manager", [])])
+            p["email_to"].setEnabled(False)
+            email.toggled.connect(p["email_to"].setEnabled)
+            email.toggled.connect(lambda *_: self.edited.emit())
         self.params = p
         for n, w in enumerate(p.values()):
             self.layout_.insertWidget(1 + n, w)
@@ -99,6 +112,12 @@ class ActionRow(QWidget):
         for key, w in self.params.items():
             if key == "who" and isinstance(w, QComboBox):
                 out.update(w.currentData() or {})
+            elif isinstance(w, QCheckBox):
+                if w.isChecked():
+                    out[key] = True
+            elif key == "email_to" and isinstance(w, QComboBox):
+                if out.get("email") and w.currentData():
+                    out["user"] = w.currentData()
             elif key == "due" and isinstance(w, QSpinBox):
                 out["due_in_days"] = w.value()
             elif isinstance(w, QSpinBox):
@@ -115,6 +134,10 @@ class ActionRow(QWidget):
             if key == "who" and isinstance(w, QComboBox):
                 wanted = {"user": a["user"]} if a.get("user") else {"team": a.get("team")}
                 w.setCurrentIndex(max(0, w.findData(wanted)))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(a.get(key)))
+            elif key == "email_to" and isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(a.get("user"))))
             elif isinstance(w, QSpinBox):
                 w.setValue(int(a.get("due_in_days" if key == "due" else key, w.value())))
             elif isinstance(w, QComboBox):

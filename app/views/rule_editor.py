@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.db import session_scope
 from app.services.changes import ChangeSet
+from app.services.dispatch.notices import Notice
 from app.services.rules.engine import dry_run_draft
 from app.services.rules.preview import MatchRow, preview_condition
 from app.services.rules.store import TRIGGER_LABELS, RuleDraft, RuleInvalidError, save_rule
@@ -77,6 +78,7 @@ class RuleEditorDialog(QDialog):
         self.facts: pd.DataFrame | None = None
         self.saved_id: int | None = None
         self.last_preview_ms = 0.0
+        self.last_notices: tuple[Notice, ...] = ()
         self.setWindowTitle("Edit rule" if draft and draft.rule_id else "New rule")
         self.resize(1240, 720)
         self.name = QLineEdit()
@@ -209,7 +211,12 @@ class RuleEditorDialog(QDialog):
         skipped = [o.skipped for o in result.rules if o.skipped]
         head = (f"Would change {len(result.changes)} thing(s) on {len(result.debtor_ids)} "
                 f"debtor(s):" if not skipped else f"Cannot run: {skipped[0]}")
+        emails = [f"{names.get(n.debtor_id, n.debtor_id)}: would email {n.user} "
+                  f"<{n.recipient}>: {n.subject}" for n in result.notices]
+        if emails:
+            lines += [f"Would queue {len(emails)} email(s):", *emails]
         self.diff.setPlainText("\n".join([head, *lines]))
+        self.last_notices = result.notices
 
     def save(self) -> None:
         draft = self.current_draft()

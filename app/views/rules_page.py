@@ -139,7 +139,8 @@ class RulesPage(QWidget):
             return sorted({str(v) for v in f[col].dropna()}) if f is not None else []
         tags = sorted({t for ts in f["tags"] for t in ts} | {OVERLIMIT_TAG}) if f is not None \
             else [OVERLIMIT_TAG]
-        currencies = values("currency") or ["EUR"]
+        currencies = sorted(set(values("currency")) | set(values("external_limit_currency"))
+                            ) or ["EUR"]
         return ({"segment": values("segment"), "country": values("country"), "plan": plans,
                  "account_manager": users, "tags": tags}, currencies)
 
@@ -209,7 +210,8 @@ class RulesPage(QWidget):
 
     def _ran(self, result: RunResult) -> None:
         self.last_run = result
+        emails = f", {len(result.notices)} email(s) queued" if result.notices else ""
         self.status.setText(
             f"Rules run for {result.as_of.isoformat()}: {len(result.changes)} change(s) on "
-            f"{len(result.debtor_ids)} debtor(s), {len(result.conflicts)} conflict(s)")
+            f"{len(result.debtor_ids)} debtor(s), {len(result.conflicts)} conflict(s){emails}")
         self.ctx.broadcast(ChangeSet(rules=True, debtor_ids=result.debtor_ids))

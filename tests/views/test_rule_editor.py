@@ -32,7 +32,8 @@ def test_a_new_user_builds_the_over_limit_rule_previews_saves_and_runs_it(qtbot,
     page = window.show_page("rules")
     assert [r.name for r in page.model.rows] == [
         "DSO above 60 days", "Large overdue to the senior collector", "Over credit limit",
-        "Two broken promises in 90 days"]  # the shipped rules, all disabled
+        "Two broken promises in 90 days",
+        "Exposure above the insurer limit"]  # the shipped rules, all disabled
     assert not any(r.enabled for r in page.model.rows)
     editor = page.new_rule()
     qtbot.waitUntil(lambda: editor.facts is not None, timeout=20_000)

@@ -1,6 +1,7 @@
 """What a rule does to a debtor (issue 7): move to plan, assign account manager (a named user or
 round-robin in a team = the active users of a role), add or remove a tag, create a task (call or
-review), put on hold until a date, notify, flag over-limit.
+review), put on hold until a date, notify (an activity, and with "email": true also an email to
+the debtor's account manager or to a named "user"), flag over-limit.
 
 Actions are JSON: {"type": "move_to_plan", "plan": "High risk"}. `action_problems` checks them
 against the database (missing plan or user → a problem naming the action); `plan_action` turns one
@@ -57,18 +58,20 @@ class Directory:
     users: dict[str, int]
     teams: dict[str, list[str]]
     turn: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> Directory:
-        users = session.execute(select(AppUser.name, AppUser.id, AppUser.role, AppUser.active)
-                                .order_by(AppUser.name)).all()
+        users = session.execute(select(AppUser.name, AppUser.id, AppUser.role, AppUser.active,
+                                       AppUser.email).order_by(AppUser.name)).all()
         teams: dict[str, list[str]] = {}
-        for name, _, role, active in users:
+        for name, _, role, active, _ in users:
             if active:
                 teams.setdefault(role, []).append(name)
         return cls(plans=dict(session.execute(
             select(ReminderPlan.name, ReminderPlan.id).where(ReminderPlan.active)).all()),
-            users={n: i for n, i, _, _ in users}, teams=teams)
+            users={n: i for n, i, _, _, _ in users}, teams=teams,
+            emails={n: (e or "").strip() or None for n, _, _, _, e in users})
 
     def next_in(self, team: str) -> str:
         members = self.teams[team]
@@ -111,7 +114,41 @@ def action_problems(actions: Any, directory: Directory, label: str = "action") -
             out.append(Problem(where, "needs a tag"))
         elif kind == "hold" and not (isinstance(a.get("days"), int) and a["days"] > 0):
             out.append(Problem(where, "needs a number of days above 0"))
+        elif kind == "notify":
+            p = _email_problem(a, where, directory)
+            if p is not None:
+                out.append(p)
     return out
+
+
+def _email_problem(a: dict[str, Any], where: str, d: Directory) -> Problem | None:
+    """"Also email": to the debtor's account manager, or to a named user who has an email."""
+    if not isinstance(a.get("email", False), bool):
+        return Problem(where, "'email' must be true or false")
+    user = a.get("user")
+    if not a.get("email") or not user:
+        return None
+    if user not in d.users:
+        return Problem(where, f"no user named '{user}' to email")
+    if not d.emails.get(user):
+        return Problem(where, f"{user} has no email address: add one to the user, or email the "
+                              "debtor's account manager instead")
+    return None
+
+
+def email_target(a: dict[str, Any], manager: Any, d: Directory) -> tuple[str | None, str | None,
+                                                                         str | None]:
+    """(user, address, why not) of a notify action's email: the named user, else the debtor's
+    account manager (who may be missing or have no address: then why not)."""
+    if not a.get("email"):
+        return None, None, None
+    user = a.get("user") or (manager if isinstance(manager, str) and manager else None)
+    if user is None:
+        return None, None, "this debtor has no account manager"
+    address = d.emails.get(user)
+    if not address:
+        return user, None, f"{user} has no email address"
+    return user, address, None
 
 
 def plan_action(a: dict[str, Any], row: dict[str, Any], directory: Directory, as_of: date,
@@ -151,8 +188,16 @@ def plan_action(a: dict[str, Any], row: dict[str, Any], directory: Directory, as
         return Change(**base, action=kind, slot="hold",
                       words=f"put this debtor on hold until {until.isoformat()}",
                       params=(("until", until),))
-    return Change(**base, action=kind, slot=f"notify:{base['rule_id']}",
-                  words=a.get("message") or "notified the account manager")
+    words = a.get("message") or "notified the account manager"
+    user, address, why_not = email_target(a, row.get("account_manager"), directory)
+    params: tuple[tuple[str, Any], ...] = (("message", a.get("message")),)
+    if address:
+        words += f" and emailed {user} <{address}>"
+        params += (("email_user", user), ("email", address))
+    elif why_not:
+        words += f" (no email sent: {why_not})"
+    return Change(**base, action=kind, slot=f"notify:{base['rule_id']}", words=words,
+                  params=params)
 
 
 @dataclass
@@ -201,4 +246,4 @@ def apply_change(session: Session, c: Change, directory: Directory, as_of: date,
 
 
 __all__ = ["ACTION_TYPES", "OVERLIMIT_TAG", "Change", "Directory", "Loaded", "action_problems",
-           "apply_change", "plan_action"]
+           "apply_change", "email_target", "plan_action"]

@@ -185,8 +185,9 @@ def _leaf(node: dict[str, Any], facts: pd.DataFrame) -> np.ndarray:
                             for t in col.tolist()), dtype=bool, count=len(facts))
     same_cur = np.ones(len(facts), dtype=bool)
     first = value[0] if op == "between" else value
-    if kind == "amount":
-        same_cur = (facts["currency"] == first["currency"]).to_numpy()
+    if kind == "amount":  # compared in the fact's own currency, never converted
+        column = FACT_BY_KEY[node["fact"]].currency_column
+        same_cur = (facts[column] == first["currency"]).to_numpy()
     if op == "between":
         low, high = (_number(v, kind) for v in value)
         assert low is not None and high is not None

@@ -5,8 +5,9 @@ fires on the transition only: `rule_match` remembers which debtors matched at th
 debtor moved to High risk is not moved again while its DSO stays above 60; when the condition
 stops holding, the rule's `else_actions` fire once. Two rules setting the same thing (plan,
 manager, hold, one tag) on one debtor in one run conflict: the lower priority number wins and the
-conflict is reported. A dry run returns exactly the changes a real run would write, and writes
-nothing.
+conflict is reported. A notify action asked to email someone queues one notice per firing (the
+same transitions). A dry run returns exactly the changes and notices a real run would write, and
+writes nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.models import Activity, Debtor, DebtorPlan, Rule, RuleMatch
 from app.services.activity import log_activity
 from app.services.analytics.engine import LedgerArrays, LedgerEngine
 from app.services.analytics.ledger_read import _int_matrix  # raw integer read, no Row objects
+from app.services.dispatch.notices import Notice, NoticeRequest, compose_notices, queue_notices
 from app.services.rules.actions import Change, Directory, Loaded, apply_change, plan_action
 from app.services.rules.conditions import evaluate
 from app.services.rules.facts import debtor_facts
@@ -68,6 +70,7 @@ class RunResult:
     rules: tuple[RuleOutcome, ...]
     changes: tuple[Change, ...]
     conflicts: tuple[Conflict, ...]
+    notices: tuple[Notice, ...] = ()  # the emails queued (or, dry, that would be)
 
     @property
     def debtor_ids(self) -> frozenset[int]:
@@ -130,6 +133,24 @@ def _resolve(changes: list[Change], names: pd.Series) -> tuple[list[Change], lis
         taken.setdefault(key, c)
         kept.append(c)
     return kept, conflicts
+
+
+def notice_requests(changes: list[Change]) -> list[NoticeRequest]:
+    """One email per kept notify change that has an address, telling what its rule did to the
+    debtor in this run (its other changes) and why."""
+    done: dict[tuple[int, int, bool], list[str]] = {}
+    for c in changes:
+        if c.action != "notify":
+            done.setdefault((c.rule_id, c.debtor_id, c.leaving), []).append(c.words)
+    out: list[NoticeRequest] = []
+    for c in changes:
+        p = dict(c.params)
+        if c.action == "notify" and p.get("email"):
+            out.append(NoticeRequest(c.rule_id, c.rule_name, c.debtor_id, p["email_user"],
+                                     p["email"], c.reason,
+                                     tuple(done.get((c.rule_id, c.debtor_id, c.leaving), ())),
+                                     p.get("message"), c.leaving))
+    return out
 
 
 def _prefetch(session: Session, debtor_ids: list[int]) -> Loaded:
@@ -200,7 +221,9 @@ def run_rules(session: Session, arrays: LedgerArrays, as_of: date, *, user: str,
     outcomes, proposed, transitions = _evaluate(session, rules, facts, directory, as_of,
                                                 progress, cancelled)
     changes, conflicts = _resolve(proposed, facts["name"])
-    result = RunResult(as_of, dry_run, tuple(outcomes), tuple(changes), tuple(conflicts))
+    notices = compose_notices(session, notice_requests(changes), as_of)
+    result = RunResult(as_of, dry_run, tuple(outcomes), tuple(changes), tuple(conflicts),
+                       tuple(notices))
     if dry_run:
         return result
     loaded = _prefetch(session, sorted({c.debtor_id for c in changes}))
@@ -215,6 +238,7 @@ def run_rules(session: Session, arrays: LedgerArrays, as_of: date, *, user: str,
              "summary": c.summary(), "detail": {"rule_id": c.rule_id, "action": c.action,
                                                 "leaving": c.leaving}}
             for c in changes])
+    queue_notices(session, notices, author=user, at=at)
     for rule_id, (entering_ids, leaving_ids) in transitions.items():
         _save_state(session, rule_id, entering_ids, leaving_ids, as_of)
     log_activity(session, author=user, kind="rules_run",
@@ -237,8 +261,10 @@ def dry_run_draft(session: Session, facts: pd.DataFrame, draft: RuleDraft,
     directory = Directory.load(session)
     with session.no_autoflush:
         outcomes, proposed, _ = _evaluate(session, [rule], facts, directory, as_of)
-    changes, conflicts = _resolve(proposed, facts["name"])
-    return RunResult(as_of, True, tuple(outcomes), tuple(changes), tuple(conflicts))
+        changes, conflicts = _resolve(proposed, facts["name"])
+        notices = compose_notices(session, notice_requests(changes), as_of)
+    return RunResult(as_of, True, tuple(outcomes), tuple(changes), tuple(conflicts),
+                     tuple(notices))
 
 
 def run_triggered(session: Session, as_of: date, trigger: str, *, user: str) -> RunResult | None:

@@ -28,6 +28,7 @@ from app.services.analytics.metrics import countback_months
 from app.services.collection.facts import _last_touches  # the campaign's own "last touch"
 from app.services.collection.plans import debtor_plan_ids
 from app.services.ledger.open_items import cents
+from app.services.risk.assessments import LATEST_COLUMNS, latest_assessments
 
 OPEN_DISPUTE_STATUSES = ("open", "in_progress")
 
@@ -38,12 +39,14 @@ class FactSpec:
     label: str
     kind: str  # amount | number | days | count | percent | choice | text | tags
     help: str
+    currency_column: str = "currency"  # amounts: the column that holds their currency
 
 
 FACTS: tuple[FactSpec, ...] = (
     FactSpec("open_balance", "Open balance", "amount", "open items net of credits"),
     FactSpec("overdue_balance", "Overdue balance", "amount", "invoices past their due date"),
-    FactSpec("credit_limit", "Credit limit", "amount", "the authorised credit limit"),
+    FactSpec("credit_limit", "Credit limit", "amount", "the authorised credit limit",
+             "credit_limit_currency"),
     FactSpec("max_dpd", "Max days past due", "days", "oldest open invoice, days past due"),
     FactSpec("dso", "DSO", "number", "the debtor's own countback DSO, 3-month period"),
     FactSpec("avg_days_late", "Average days late", "number",
@@ -55,6 +58,12 @@ FACTS: tuple[FactSpec, ...] = (
              "promises found broken in the last 90 days"),
     FactSpec("exposure_ratio", "Exposure / credit limit", "percent",
              "open balance as a % of the credit limit (same currency only)"),
+    FactSpec("external_score", "Insurer score", "number",
+             "the credit insurer's latest score on or before the date"),
+    FactSpec("external_limit", "Insurer limit", "amount",
+             "the credit insurer's latest limit, in its own currency", "external_limit_currency"),
+    FactSpec("insurer_exposure_ratio", "Exposure / insurer limit", "percent",
+             "open balance as a % of the insurer's limit (same currency only)"),
     FactSpec("days_since_touch", "Days since last touch", "days",
              "since the last email, SMS, letter or call"),
     FactSpec("segment", "Segment", "choice", "the debtor's segment"),
@@ -133,6 +142,17 @@ def _counts(session: Session, statement: object) -> dict[int, int]:
     return {int(k): int(v) for k, v in session.execute(statement)}  # type: ignore[call-overload]
 
 
+def _insurer_facts(session: Session, facts: pd.DataFrame, as_of: date) -> None:
+    """The latest insurer assessment's columns (one query) and the exposure against its limit,
+    compared only when the limit is in the debtor's main currency (never converted)."""
+    latest = latest_assessments(session, as_of)
+    for col in LATEST_COLUMNS:
+        facts[col] = latest[col].reindex(facts.index)
+    same = facts["currency"] == facts["external_limit_currency"]
+    limit = facts["external_limit"].where(same & (facts["external_limit"] > 0))
+    facts["insurer_exposure_ratio"] = facts["open_balance"] / limit * 100
+
+
 def debtor_facts(session: Session, arrays: LedgerArrays, as_of: date) -> pd.DataFrame:
     """Every debtor's facts as of `as_of` (DOMAIN.md §7), one row per debtor id."""
     # Core columns, tags as text, the limit in cents: no ORM rows, no JSON decoding of the
@@ -169,6 +189,7 @@ def debtor_facts(session: Session, arrays: LedgerArrays, as_of: date) -> pd.Data
     same = facts["currency"] == facts["limit_cur"]
     limit = facts["credit_limit"].where(same & (facts["credit_limit"] > 0))
     facts["exposure_ratio"] = facts["open_balance"] / limit * 100
+    _insurer_facts(session, facts, as_of)
     dpd = pd.Series(_max_dpd(arrays, as_of), index=arrays.debtor_id)
     facts["max_dpd"] = dpd.reindex(facts.index).fillna(0).astype(np.int64)
     facts["open_disputes"] = pd.Series(_counts(session, (
@@ -188,7 +209,7 @@ def debtor_facts(session: Session, arrays: LedgerArrays, as_of: date) -> pd.Data
     plan_names = dict(session.execute(select(ReminderPlan.id, ReminderPlan.name)).all())
     facts["plan"] = pd.Series({k: plan_names.get(v) for k, v in debtor_plan_ids(session).items()},
                               dtype=object).reindex(facts.index)
-    return facts.drop(columns=["limit_cur"])
+    return facts.rename(columns={"limit_cur": "credit_limit_currency"})
 
 
 __all__ = ["FACTS", "FACT_BY_KEY", "MONEY_FACTS", "FactSpec", "debtor_facts"]

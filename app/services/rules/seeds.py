@@ -1,4 +1,4 @@
-"""The four rules Collecta ships, disabled: a firm enables the ones it wants (issue 7)."""
+"""The rules Collecta ships, disabled: a firm enables the ones it wants (issue 7)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ SEED_RULES: tuple[dict[str, object], ...] = (
      "description": "A debtor that broke two promises in 90 days follows the High-risk plan.",
      "condition": {"all": [{"fact": "broken_promises_90d", "op": ">=", "value": 2}]},
      "actions": [{"type": "move_to_plan", "plan": "High risk"}]},
+    {"name": "Exposure above the insurer limit", "priority": 50,
+     "description": "Open balance above the credit insurer's latest limit (same currency): "
+                    "tag it and email the account manager, who may ask the insurer for more.",
+     "condition": {"all": [{"fact": "insurer_exposure_ratio", "op": ">", "value": 100}]},
+     "actions": [{"type": "add_tag", "tag": "OVER INSURER LIMIT"},
+                 {"type": "notify", "message": "exposure above the insurer's limit",
+                  "email": True}],
+     "else_actions": [{"type": "remove_tag", "tag": "OVER INSURER LIMIT"}]},
 )
 
 

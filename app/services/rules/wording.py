@@ -3,6 +3,7 @@ the facts that made it hold ("DSO 74.2 > 60") — the reason every firing writes
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,8 @@ import pandas as pd
 
 from app.services.rules.conditions import OPERATORS
 from app.services.rules.facts import FACT_BY_KEY
+
+INSURER_FACTS = ("external_score", "external_limit", "insurer_exposure_ratio")
 
 
 def value_text(kind: str, value: Any) -> str:
@@ -71,20 +74,28 @@ def _leaf_parts(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _column_text(kind: str, values: list[Any], currencies: list[Any]) -> list[str]:
+def _column_text(key: str, kind: str, frame: pd.DataFrame) -> list[str]:
+    values = frame[key].tolist()
     if kind == "amount":
-        return [value_text(kind, v) + (f" {c}" if isinstance(c, str) else "")
-                for v, c in zip(values, currencies, strict=True)]
-    return [value_text(kind, v) for v in values]
+        column = FACT_BY_KEY[key].currency_column
+        currencies = frame[column].tolist() if column in frame else [None] * len(frame)
+        shown = [value_text(kind, v) + (f" {c}" if isinstance(c, str) else "")
+                 for v, c in zip(values, currencies, strict=True)]
+    else:
+        shown = [value_text(kind, v) for v in values]
+    if key in INSURER_FACTS and "insurer" in frame:  # say whose figure and of when
+        shown = [f"{v} ({i}, {d.isoformat()})" if isinstance(i, str) and isinstance(d, date)
+                 else v for v, i, d in zip(shown, frame["insurer"].tolist(),
+                                           frame["insurer_assessed_on"].tolist(), strict=True)]
+    return shown
 
 
 def reason_texts(node: dict[str, Any], frame: pd.DataFrame, holding: bool = True) -> list[str]:
     """Per row of `frame` (facts), each fact of the condition with the debtor's value:
     'DSO 74.2 > 60'; when the condition stopped holding: 'DSO 41.3, no longer > 60'."""
-    currencies = frame["currency"].tolist() if "currency" in frame else [None] * len(frame)
     columns = []
     for key, kind, label, rest in _leaf_parts(node):
-        shown = _column_text(kind, frame[key].tolist(), currencies)
+        shown = _column_text(key, kind, frame)
         columns.append([f"{label} {v} {rest}" if holding else f"{label} {v}, no longer {rest}"
                         for v in shown])
     return [", ".join(parts) for parts in zip(*columns, strict=True)]

@@ -126,7 +126,7 @@ def test_the_next_campaign_uses_the_high_risk_plan(db, book):
 
 def test_seed_rules_ship_disabled_and_install_once(db, book):
     with session_scope(db) as s:
-        assert len(ensure_seed_rules(s)) == 4
+        assert len(ensure_seed_rules(s)) == 5
         assert ensure_seed_rules(s) == []
     result = run(db)
     assert result.rules == () and result.changes == ()

@@ -41,3 +41,30 @@ def test_an_unknown_rule_is_a_one_line_error(db, book, capsys):
                        "--as-of", "2024-03-31")
     assert code == 2
     assert err.startswith("collecta: No rule 'No such rule' (rules: DSO above 60 days, ")
+
+
+def test_run_and_test_show_the_notice_that_would_be_queued(db, book, capsys):
+    from sqlalchemy import select
+
+    from app.db import session_scope
+    from app.models import AppUser, Debtor, OutboxMessage
+    from app.services.rules.store import RuleDraft, save_rule
+
+    with session_scope(db) as s:
+        marie = s.scalar(select(AppUser).where(AppUser.name == "Marie Curie"))
+        s.get(Debtor, book["Atelier"]).account_manager_id = marie.id
+        save_rule(s, RuleDraft("Slow payers", {"all": [{"fact": "dso", "op": ">", "value": 60}]},
+                               [{"type": "notify", "email": True}], enabled=True), "Alice Martin")
+    subject = "Règle « Slow payers » déclenchée pour Atelier Dupuis (C001)"
+    code, out, _ = run(capsys, "--db", db.url, "rules", "test", "Slow payers",
+                       "--as-of", "2024-03-31")
+    assert (f"notice would queue: email to Marie Curie <marie@example.com>: {subject}"
+            in out.splitlines())
+    code, out, _ = run(capsys, "--db", db.url, "rules", "run", "--as-of", "2024-03-31",
+                       "--dry-run", "--format", "json")
+    assert [(n["recipient"], n["subject"]) for n in json.loads(out)["notices"]] == [
+        ("marie@example.com", subject)]
+    code, out, _ = run(capsys, "--db", db.url, "rules", "run", "--as-of", "2024-03-31")
+    assert f"notice queued: email to Marie Curie <marie@example.com>: {subject}" in out
+    with session_scope(db) as s:
+        assert s.scalars(select(OutboxMessage.subject)).all() == [subject]

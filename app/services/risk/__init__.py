@@ -1,0 +1,1 @@
+"""Credit risk from outside the ledger: credit-insurer assessments (score and limit per debtor)."""
