@@ -9,12 +9,9 @@ import phonenumbers
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,18 +28,17 @@ from app.services.dispatch.sms_channel import (
     sms_token,
 )
 from app.services.dispatch.sms_test import SmsTestResult, send_test_sms
+from app.views.channel_settings_form import ChannelSettingsForm
 from app.views.context import AppContext
 from app.views.jobs import PARALLEL_LANE, JobContext
 
-ERROR_STYLE = "color: #C62828;"
 HINT = ("Placeholders: {{to}} (the number in E.164), {{text}}, {{sender}}, {{reference}} (the "
         "message's id). They are filled inside the JSON, so the text cannot break it.")
 
 
-class SmsSettingsForm(QWidget):
+class SmsSettingsForm(ChannelSettingsForm):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.loaded = SmsSettings()
         self.url = QLineEdit(placeholderText="https://api.provider.example/v1/sms")
         self.auth_header = QLineEdit(placeholderText="Authorization")
@@ -64,9 +60,6 @@ class SmsSettingsForm(QWidget):
         self.max_segments = QSpinBox(minimum=1, maximum=10, value=3, suffix=" SMS")
         self.max_segments.setToolTip("A longer text is refused instead of being sent in more "
                                      "parts (160 characters each, 70 with accents outside GSM-7)")
-        self.test_to = QLineEdit(placeholderText="your mobile number")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         hint = QLabel(HINT)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
@@ -76,45 +69,16 @@ class SmsSettingsForm(QWidget):
         body_layout.setSpacing(2)
         body_layout.addWidget(self.body)
         body_layout.addWidget(hint)
-        form = QFormLayout()
-        for label, widget in (("Gateway URL", self.url), ("Auth header", self.auth_header),
-                              ("Header value", self.token), ("Body template", body),
-                              ("Sender id", self.sender_id),
-                              ("Message id in answer", self.id_field),
-                              ("Default country", self.region),
-                              ("Longest text", self.max_segments)):
-            form.addRow(label, widget)
-        self.save_button = QPushButton("Save")
-        self.save_button.clicked.connect(self.save)
-        self.test_button = QPushButton("Send test SMS")
-        self.test_button.clicked.connect(self.send_test)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
-        buttons.addWidget(QLabel("Test to"))
-        buttons.addWidget(self.test_to, 1)
-        buttons.addWidget(self.test_button)
-        panel = QWidget()
-        panel.setMaximumWidth(720)  # a form, not a spreadsheet: keep the fields readable
-        inner = QVBoxLayout(panel)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addWidget(QLabel("<b>Text messages (HTTP SMS gateway)</b> — shared by the team; "
-                               "the header value stays in this computer's keyring."))
-        inner.addLayout(form)
-        inner.addLayout(buttons)
-        inner.addWidget(self.status)
-        outer = QVBoxLayout(self)
-        outer.addWidget(panel)
-        outer.addStretch(1)
-        for button in (self.save_button, self.test_button):
-            button.setEnabled(not ctx.read_only)
-        ctx.changed.connect(self._on_changed)
+        self._lay_out(
+            "<b>Text messages (HTTP SMS gateway)</b> — shared by the team; the header value "
+            "stays in this computer's keyring.",
+            (("Gateway URL", self.url), ("Auth header", self.auth_header),
+             ("Header value", self.token), ("Body template", body),
+             ("Sender id", self.sender_id), ("Message id in answer", self.id_field),
+             ("Default country", self.region), ("Longest text", self.max_segments)),
+            QLineEdit(placeholderText="your mobile number"), "Send test SMS",
+            load=self.load, save=self.save, send_test=self.send_test)
         self.load()
-
-    def _on_changed(self, change: ChangeSet) -> None:
-        # Another copy of this form (Sending page / Settings page) saved: show what is stored.
-        if (change.settings or change.everything) and not self.isVisible():
-            self.load()
 
     def load(self) -> None:
         with session_scope(self.ctx.db) as s:
@@ -136,10 +100,6 @@ class SmsSettingsForm(QWidget):
                        id_field=self.id_field.text().strip() or "id",
                        default_region=str(self.region.currentData()),
                        max_segments=self.max_segments.value())
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
-        self.status.setText(text)
 
     def save(self) -> bool:
         settings = self.settings()

@@ -6,14 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +22,7 @@ from app.services.dispatch.smtp_settings import (
     save_smtp_settings,
     smtp_password,
 )
+from app.views.channel_settings_form import ChannelSettingsForm
 from app.views.context import AppContext
 from app.views.jobs import JobContext
 
@@ -34,10 +30,9 @@ SECURITY_TEXT = {"starttls": "STARTTLS (port 587)", "ssl": "SSL/TLS (port 465)",
                  "plain": "None (local relay only)"}
 
 
-class SmtpSettingsForm(QWidget):
+class SmtpSettingsForm(ChannelSettingsForm):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.host = QLineEdit(placeholderText="smtp.example.com")
         self.port = QSpinBox(minimum=1, maximum=65535, value=587)
         self.security = QComboBox()
@@ -51,48 +46,16 @@ class SmtpSettingsForm(QWidget):
         self.bcc = QLineEdit(placeholderText="optional archive copy")
         self.per_minute = QSpinBox(minimum=0, maximum=10_000, value=60, suffix=" per minute")
         self.per_minute.setSpecialValueText("no limit")
-        self.test_to = QLineEdit(placeholderText="your address")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        form = QFormLayout()
-        for label, widget in (("Server", self.host), ("Port", self.port),
-                              ("Security", self.security), ("User name", self.username),
-                              ("Password", self.password), ("Sender address", self.from_address),
-                              ("Sender name", self.from_name), ("BCC archive", self.bcc),
-                              ("Throttle", self.per_minute)):
-            form.addRow(label, widget)
-        self.save_button = QPushButton("Save")
-        self.save_button.clicked.connect(self.save)
-        self.test_button = QPushButton("Send test email")
-        self.test_button.clicked.connect(self.send_test)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
-        buttons.addWidget(QLabel("Test to"))
-        buttons.addWidget(self.test_to, 1)
-        buttons.addWidget(self.test_button)
-        panel = QWidget()
-        panel.setMaximumWidth(720)  # a form, not a spreadsheet: keep the fields readable
-        inner = QVBoxLayout(panel)
-        inner.setContentsMargins(0, 0, 0, 0)
-        outer = QVBoxLayout(self)
-        outer.addWidget(panel)
-        outer.addStretch(1)
-        layout = inner
-        layout.addWidget(QLabel("<b>Outgoing email (SMTP)</b> — shared by the team; the "
-                                "password stays in this computer's keyring."))
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-        for button in (self.save_button, self.test_button):
-            button.setEnabled(not ctx.read_only)
-        ctx.changed.connect(self._on_changed)
+        self._lay_out(
+            "<b>Outgoing email (SMTP)</b> — shared by the team; the password stays in this "
+            "computer's keyring.",
+            (("Server", self.host), ("Port", self.port), ("Security", self.security),
+             ("User name", self.username), ("Password", self.password),
+             ("Sender address", self.from_address), ("Sender name", self.from_name),
+             ("BCC archive", self.bcc), ("Throttle", self.per_minute)),
+            QLineEdit(placeholderText="your address"), "Send test email",
+            load=self.load, save=self.save, send_test=self.send_test)
         self.load()
-
-    def _on_changed(self, change: ChangeSet) -> None:
-        # Another copy of this form (Sending page / Settings page) saved: show what is stored.
-        if (change.settings or change.everything) and not self.isVisible():
-            self.load()
 
     def load(self) -> None:
         with session_scope(self.ctx.db) as s:
@@ -125,7 +88,7 @@ class SmtpSettingsForm(QWidget):
             QMessageBox.warning(self, "Email settings", str(exc))
             return False
         self.password.clear()
-        self.status.setText("Saved.")
+        self._say("Saved.")
         self.ctx.broadcast(ChangeSet(settings=True))
         return True
 
@@ -134,13 +97,13 @@ class SmtpSettingsForm(QWidget):
         if not self.save():
             return
         settings = self.settings()
-        self.status.setText(f"Sending a test email to {to}…")
+        self._say(f"Sending a test email to {to}…")
 
         def work(_jc: JobContext) -> str:
             return send_test_email(settings, smtp_password(settings), to)
 
         def done(answer: str) -> None:
-            self.status.setText(f"Test email to {to} accepted by the server: {answer}")
+            self._say(f"Test email to {to} accepted by the server: {answer}")
 
         assert self.ctx.jobs is not None
         job = self.ctx.jobs.run("Send test email", work, done, cancellable=False)
@@ -148,4 +111,4 @@ class SmtpSettingsForm(QWidget):
 
     def _test_finished(self, job: Any) -> None:
         if job.error is not None:
-            self.status.setText(f"Test email failed: {job.error}")
+            self._say(f"Test email failed: {job.error}", error=True)
