@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,32 +31,19 @@ from app.services.rules.engine import run_rules
 from app.services.rules.facts import debtor_facts
 from app.services.rules.preview import preview_condition
 from app.services.rules.store import RuleDraft, save_rule
+from bench.demo_cache import demo_copy
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 AS_OF = date(2025, 6, 30)
 TARGET_RUN_S = 1.0
 TARGET_PREVIEW_S = 0.200
 EUR = "EUR"
 
 
-def demo_url(debtors: int) -> str:
-    from app.services.demo import generate_demo
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"rules-{debtors}-{AS_OF.isoformat()}.db"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        started = time.perf_counter()
-        db = open_database(f"sqlite:///{partial}")
-        generate_demo(db, debtors=debtors, seed=7, as_of=AS_OF)
-        install_default_plans(db)
-        db.engine.dispose()
-        partial.rename(path)
-        print(f"(generated the {debtors}-debtor demo in {time.perf_counter() - started:.1f} s, "
-              f"cached in {path.relative_to(ROOT)})")
-    return f"sqlite:///{path}"
+def demo_url(debtors: int, folder: Path) -> str:
+    """A private copy of the cached demo with the shipped plans: the bench saves rules into it."""
+    url = demo_copy(debtors, AS_OF, folder)
+    install_default_plans(open_database(url))
+    return url
 
 
 def twenty_rules() -> list[RuleDraft]:
@@ -110,12 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debtors", type=int, default=None)
     args = parser.parse_args(argv)
     debtors = args.debtors or (2_000 if args.quick else 20_000)
-    db = open_database(demo_url(debtors))
+    folder = tempfile.TemporaryDirectory(prefix="bench_rules_", dir="/tmp")
+    db = open_database(demo_url(debtors, Path(folder.name)))
     with session_scope(db) as s:
-        from sqlalchemy import delete
-
-        from app.models import Rule
-        s.execute(delete(Rule).where(Rule.name.like("Bench rule %")))
         for draft in twenty_rules():
             save_rule(s, draft, "bench")
         assessments = insurer_rows(s)
@@ -152,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         shown = preview_condition(facts, edited)
     preview_s = (time.perf_counter() - start) / 10
     db.engine.dispose()
+    folder.cleanup()
     print(f"rules bench: {len(baseline_rows)} debtors, {len(steady.rules)} rules as of {AS_OF}, "
           f"{assessments} insurer assessments")
     print(f"  baseline (bare debtor read, pandas)    {baseline:8.3f} s")
