@@ -27,14 +27,22 @@ class UncertainSendError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class InvoiceRef:
+    """An invoice a message is about, as named in the source system."""
+
+    number: str
+    external_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedMessage:
     """One outbox row ready to go: the text is rendered for the items still due today."""
 
     outbox_id: int
     message_id: str
     channel: str
-    campaign_id: int
-    action_id: int
+    campaign_id: int | None  # None for a notice (no campaign)
+    action_id: int | None
     debtor_id: int
     recipient: str | None
     subject: str | None
@@ -42,6 +50,8 @@ class PreparedMessage:
     reply_to: str | None
     context: dict[str, Any] = field(default_factory=dict)
     as_of: date = date(2000, 1, 1)
+    kind: str = "reminder"  # "notice": final plain text, no statement, no re-render
+    invoices: tuple[InvoiceRef, ...] = ()  # the items the message is about, for invoice PDFs
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.services.dispatch.channel import ChannelSender
 from app.services.dispatch.email_channel import EmailChannel
+from app.services.dispatch.invoice_pdfs import load_invoice_pdf_settings
 from app.services.dispatch.letter_channel import LetterChannel
 from app.services.dispatch.sms_channel import SmsChannel, load_sms_settings, sms_token
 from app.services.dispatch.smtp_settings import load_smtp_settings, smtp_password
@@ -21,7 +22,8 @@ def configured_senders(session: Session, archive_dir: Path) -> tuple[dict[str, C
         "letter": LetterChannel.for_company(session, archive_dir)}
     smtp = load_smtp_settings(session)
     if smtp.host:
-        senders["email"] = EmailChannel(smtp, smtp_password(smtp), archive_dir=archive_dir)
+        senders["email"] = EmailChannel(smtp, smtp_password(smtp), archive_dir=archive_dir,
+                                        invoice_pdfs=load_invoice_pdf_settings(session))
     sms = load_sms_settings(session)
     if sms.url:
         senders["sms"] = SmsChannel(sms, sms_token(sms))

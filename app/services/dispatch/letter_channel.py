@@ -15,6 +15,11 @@ from app.services.dispatch.channel import Delivery, PermanentSendError, Prepared
 from app.services.documents.letter_pdf import letter_pdf, merge_letters
 
 
+def render_letter(logo: bytes | None, message: PreparedMessage) -> bytes:
+    language = str(message.context.get("debtor", {}).get("language") or "en")
+    return letter_pdf(message.context, message.subject, message.body, language, logo)
+
+
 class LetterChannel:
     channel = "letter"
 
@@ -27,14 +32,18 @@ class LetterChannel:
         return cls(archive_dir, company.logo if company is not None else None)
 
     def send(self, message: PreparedMessage) -> Delivery:
-        language = str(message.context.get("debtor", {}).get("language") or "en")
         try:
-            pdf = letter_pdf(message.context, message.subject, message.body, language,
-                             self.logo)
+            pdf = render_letter(self.logo, message)
         except UserError as exc:
             raise PermanentSendError(str(exc)) from None
-        ref = re.sub(r"[^0-9A-Za-z_-]", "_", str(message.context["debtor"]["ref"]))
-        folder = self.archive_dir / "letters" / f"campaign-{message.campaign_id}"
+        return self.send_rendered(message, pdf)
+
+    def send_rendered(self, message: PreparedMessage, pdf: bytes) -> Delivery:
+        """Archive the letter: the file is what goes to print, and the proof."""
+        ref = re.sub(r"[^0-9A-Za-z_-]", "_", str(message.context.get("debtor", {}).get(
+            "ref", message.debtor_id)))
+        folder = self.archive_dir / "letters" / (
+            f"campaign-{message.campaign_id}" if message.campaign_id is not None else "notices")
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{message.outbox_id:06d}-{ref}.pdf"
         path.write_bytes(pdf)

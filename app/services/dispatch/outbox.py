@@ -1,7 +1,7 @@
-"""The outbox rows themselves: enqueue an approved campaign, claim one row atomically, recover
-rows a crash left in `sending`, list them, and let a person confirm an `unknown` one.
+"""The outbox rows themselves: enqueue an approved campaign, claim rows atomically, recover rows
+a crash left in `sending`, list them, and let a person confirm an `unknown` one.
 
-At most once (ARCHITECTURE.md, Reliability): a row is claimed by one `UPDATE … WHERE
+At most once (ARCHITECTURE.md, Reliability): rows are claimed by one `UPDATE … WHERE
 state='queued'` (with `FOR UPDATE SKIP LOCKED` on PostgreSQL), committed before anything leaves,
 and a row still in `sending` when a sender starts becomes `unknown`, never re-sent automatically.
 """
@@ -87,24 +87,46 @@ def recover_interrupted(session: Session, *, worker: str, stale_before: datetime
 def claim_next(session: Session, *, channels: tuple[str, ...], worker: str, now: datetime,
                campaign_id: int | None = None) -> int | None:
     """Atomically move one due `queued` row to `sending`; None when nothing is left to claim."""
+    claimed = claim_batch(session, channels=channels, worker=worker, now=now,
+                          campaign_id=campaign_id, limit=1)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(session: Session, *, channels: tuple[str, ...], worker: str, now: datetime,
+                campaign_id: int | None = None, limit: int = 50) -> list[int]:
+    """Atomically move up to `limit` due `queued` rows to `sending`, oldest first.
+
+    With a campaign id only that campaign's rows; without one, every queued row (notices
+    included). The caller commits before anything leaves."""
     pick = (select(OutboxMessage.id)
             .where(OutboxMessage.state == "queued", OutboxMessage.channel.in_(channels),
                    or_(OutboxMessage.next_attempt_at.is_(None),
                        OutboxMessage.next_attempt_at <= now))
-            .order_by(OutboxMessage.id).limit(1))
+            .order_by(OutboxMessage.id).limit(limit))
     if campaign_id is not None:
         pick = pick.where(OutboxMessage.campaign_id == campaign_id)
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     claimed = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == pick.scalar_subquery(), OutboxMessage.state == "queued")
+        .where(OutboxMessage.id.in_(pick.scalar_subquery()), OutboxMessage.state == "queued")
         .values(state="sending", claimed_by=worker, claimed_at=now,
                 attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    ).scalar()
-    return int(claimed) if claimed is not None else None
+    ).scalars().all()
+    return sorted(int(i) for i in claimed)
+
+
+def release_claims(session: Session, outbox_ids: list[int]) -> None:
+    """Rows claimed but never handed to a channel go back to the queue as they were."""
+    if outbox_ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.state == "sending")
+            .values(state="queued", claimed_by=None, claimed_at=None,
+                    attempts=OutboxMessage.attempts - 1)
+            .execution_options(synchronize_session=False))
 
 
 def next_retry_at(session: Session, channels: tuple[str, ...],
@@ -122,7 +144,7 @@ def next_retry_at(session: Session, channels: tuple[str, ...],
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
     outbox_id: int
-    campaign_id: int
+    campaign_id: int | None  # None for a notice
     debtor_ref: str
     debtor_name: str
     channel: str

@@ -1,15 +1,19 @@
-"""Turn a claimed outbox row into the exact message to send, as of the dispatch day: items paid,
-credited or held since approval are dropped (DOMAIN.md §6.8) and the text is rendered again."""
+"""Turn claimed outbox rows into the exact messages to send, as of the dispatch day: items paid,
+credited or held since approval are dropped (DOMAIN.md §6.8) and the text is rendered again.
+
+A batch of rows is prepared with one query per table (rows, actions and their items, debtors,
+steps, contacts, managers, holds, open items), not one per row. A notice is sent as queued."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
     AppUser,
@@ -31,15 +35,27 @@ from app.services.collection.templates import (
     message_context,
     render_step,
 )
-from app.services.dispatch.channel import PreparedMessage
+from app.services.dispatch.channel import InvoiceRef, PreparedMessage
 from app.services.dispatch.results import record_dropped, record_items_dropped
-from app.services.ledger.open_items import open_items_query
+from app.services.ledger.open_items import allocated_after, open_items_query
 from app.services.money import from_cents
 
 
-def _contact(session: Session, debtor_id: int) -> Contact | None:
-    return session.scalars(select(Contact).where(Contact.debtor_id == debtor_id)
-                           .order_by(Contact.is_primary.desc(), Contact.id).limit(1)).first()
+def _contacts(session: Session, debtor_ids: list[int]) -> dict[int, Contact]:
+    """Each debtor's primary contact (else its first one)."""
+    out: dict[int, Contact] = {}
+    for c in session.scalars(select(Contact).where(Contact.debtor_id.in_(debtor_ids))
+                             .order_by(Contact.is_primary.desc(), Contact.id)):
+        out.setdefault(c.debtor_id, c)
+    return out
+
+
+def _open_invoices(session: Session, as_of: date, debtor_ids: list[int]) -> dict[int, Any]:
+    """invoice id → its open-item row as of `as_of`, for these debtors' invoices still due."""
+    items = open_items_query(as_of, late=allocated_after(session, as_of)).subquery("items")
+    return {r.item_id: r for r in session.execute(select(items).where(
+        items.c.debtor_id.in_(debtor_ids), items.c.item_type == "invoice",
+        items.c.residual_cents > 0))}
 
 
 def _recipient(channel: str, c: Contact | None) -> str | None:
@@ -90,36 +106,123 @@ class RunShared:
                    str(link.value) if link is not None and link.value else None)
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What preparing one claimed row decided, before anything is written: its message, or why
+    it is dropped whole, and which invoices were dropped from it."""
+
+    outbox_id: int
+    channel: str
+    message: PreparedMessage | None
+    dropped: str | None = None
+    items_dropped: tuple[str, ...] = ()
+
+
 def prepare_message(session: Session, outbox_id: int, as_of: date, *, at: datetime,
                     user: str = "Collecta", shared: RunShared | None = None
                     ) -> PreparedMessage | None:
     """The message with the items still due and not held as of `as_of`; None when dropped."""
+    return prepare_batch(session, [outbox_id], as_of, at=at, user=user, shared=shared)[outbox_id]
+
+
+def prepare_batch(session: Session, outbox_ids: list[int], as_of: date, *, at: datetime,
+                  user: str = "Collecta", shared: RunShared | None = None
+                  ) -> dict[int, PreparedMessage | None]:
+    """Each row's message (None when dropped, with the activity saying why), in one pass."""
+    planned = plan_batch(session, outbox_ids, as_of, user=user, shared=shared)
+    apply_plans(session, planned, at=at)
+    return {p.outbox_id: p.message for p in planned}
+
+
+def apply_plans(session: Session, planned: list[Planned], *, at: datetime
+                ) -> dict[int, OutboxMessage]:
+    """Write what the plans decided: drops on the timeline, each message's final recipient,
+    subject and text on its row (what a person checks when it ends up `unknown`). Returns the
+    rows by id."""
+    rows = {m.id: m for m in session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_([p.outbox_id for p in planned])))}
+    for p in planned:
+        m = rows[p.outbox_id]
+        if p.dropped is not None:
+            record_dropped(session, m, at=at, reason=p.dropped)
+            continue
+        if p.items_dropped:
+            record_items_dropped(session, m, at=at, numbers=list(p.items_dropped))
+        if p.message is not None and m.kind != "notice":
+            m.recipient, m.subject, m.body = p.message.recipient, p.message.subject, \
+                p.message.body
+    session.flush()
+    return rows
+
+
+def plan_batch(session: Session, outbox_ids: list[int], as_of: date, *, user: str = "Collecta",
+               shared: RunShared | None = None) -> list[Planned]:
+    """Each row's plan, in `outbox_ids` order, with one query per table; reads only."""
     shared = shared or RunShared.load(session)
-    m = session.get(OutboxMessage, outbox_id)
-    assert m is not None
-    action = session.get(CampaignAction, m.action_id)
-    debtor = session.get(Debtor, m.debtor_id)
-    assert action is not None and debtor is not None
-    step = session.get(PlanStep, action.step_id)
-    assert step is not None
-    holds = active_holds(session, as_of, [debtor.id])
-    if debtor.id in holds.debtors:
-        record_dropped(session, m, at=at, reason=holds.debtors[debtor.id])
-        return None
-    wanted = {i.invoice_id for i in action.items}
-    still = {r.item_id: r for r in session.execute(open_items_query(as_of, debtor.id)).all()
-             if r.item_type == "invoice" and r.item_id in wanted and r.residual_cents > 0
-             and r.item_id not in holds.items}
-    if len(still) < len(wanted):
-        gone = sorted(session.scalars(select(Invoice.number).where(
-            Invoice.id.in_(wanted - set(still)))).all())
+    rows = {m.id: m for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)))}
+    reminders = [m for m in rows.values() if m.kind != "notice"]
+    out: dict[int, Planned] = {m.id: Planned(m.id, m.channel, _notice(m))
+                               for m in rows.values() if m.kind == "notice"}
+    if reminders:
+        out.update(_plan_reminders(session, reminders, as_of, user, shared))
+    return [out[i] for i in outbox_ids if i in out]
+
+
+def _plan_reminders(session: Session, reminders: list[OutboxMessage], as_of: date, user: str,
+                    shared: RunShared) -> dict[int, Planned]:
+    actions = {a.id: a for a in session.scalars(
+        select(CampaignAction).where(CampaignAction.id.in_({m.action_id for m in reminders}))
+        .options(selectinload(CampaignAction.items)))}
+    debtor_ids = sorted({m.debtor_id for m in reminders})
+    debtors = {d.id: d for d in session.scalars(select(Debtor).where(Debtor.id.in_(debtor_ids)))}
+    steps = {p.id: p for p in session.scalars(select(PlanStep).where(
+        PlanStep.id.in_({a.step_id for a in actions.values()})))}
+    managers = {u.id: u for u in session.scalars(select(AppUser).where(AppUser.id.in_(
+        {d.account_manager_id for d in debtors.values() if d.account_manager_id})))}
+    holds = active_holds(session, as_of, debtor_ids)
+    open_rows = _open_invoices(session, as_of, debtor_ids)
+    wanted_all = {i.invoice_id for a in actions.values() for i in a.items}
+    invoices = {i: (number, ref) for i, number, ref in session.execute(
+        select(Invoice.id, Invoice.number, Invoice.external_ref).where(
+            Invoice.id.in_(wanted_all)))}
+    contacts = _contacts(session, debtor_ids)
+    out: dict[int, Planned] = {}
+    for m in reminders:
+        action = actions[m.action_id]  # type: ignore[index]
+        debtor = debtors[m.debtor_id]
+        if debtor.id in holds.debtors:
+            out[m.id] = Planned(m.id, m.channel, None, dropped=holds.debtors[debtor.id])
+            continue
+        wanted = {i.invoice_id for i in action.items}
+        still = {i: open_rows[i] for i in wanted
+                 if i in open_rows and open_rows[i].debtor_id == debtor.id
+                 and i not in holds.items}
+        gone = tuple(sorted(invoices[i][0] for i in wanted - set(still)))
         if not still:
-            record_dropped(session, m, at=at, reason="every invoice was paid, credited or held "
-                           f"since approval ({', '.join(gone)})")
-            return None
-        record_items_dropped(session, m, at=at, numbers=gone)
-    rows = sorted(still.values(), key=lambda r: (r.due_date, r.number))
-    contact = _contact(session, debtor.id)
+            out[m.id] = Planned(m.id, m.channel, None, dropped="every invoice was paid, "
+                                f"credited or held since approval ({', '.join(gone)})")
+            continue
+        manager = managers.get(debtor.account_manager_id or 0)
+        message = _reminder(m, debtor, steps[action.step_id], action.currency,
+                            sorted(still.values(), key=lambda r: (r.due_date, r.number)),
+                            contacts.get(debtor.id), manager, invoices, as_of, user, shared)
+        out[m.id] = Planned(m.id, m.channel, message, items_dropped=gone)
+    return out
+
+
+def _notice(m: OutboxMessage) -> PreparedMessage:
+    """A notice is final when queued: sent as it is, plain text."""
+    return PreparedMessage(
+        outbox_id=m.id, message_id=m.message_id, channel=m.channel, campaign_id=None,
+        action_id=None, debtor_id=m.debtor_id, recipient=m.recipient or None,
+        subject=m.subject, body=m.body or "", reply_to=None, as_of=m.as_of, kind="notice")
+
+
+def _reminder(m: OutboxMessage, debtor: Debtor, step: PlanStep, currency: str, rows: list[Any],
+              contact: Contact | None, manager: AppUser | None,
+              invoices: Mapping[int, tuple[str, str | None]], as_of: date, user: str,
+              shared: RunShared) -> PreparedMessage:
     language = debtor.language or str(shared.company["default_language"])
     context: dict[str, Any] = message_context(
         company=shared.company,
@@ -131,21 +234,19 @@ def prepare_message(session: Session, outbox_id: int, as_of: date, *, at: dateti
                  "mobile": contact.mobile or "" if contact else ""},
         items=[ItemLine(r.number, r.issue_date, r.due_date, from_cents(r.residual_cents))
                for r in rows],
-        currency=action.currency, as_of=as_of, language=language, step_name=step.name,
+        currency=currency, as_of=as_of, language=language, step_name=step.name,
         with_interest=step.with_interest, user_name=user, link_template=shared.link_template)
     text = render_step(shared.templates, step.template_key, (m.channel,), language,
                        str(shared.company["default_language"]), context)[m.channel]
-    manager = session.get(AppUser, debtor.account_manager_id) if debtor.account_manager_id else None
     context["address"] = _address(debtor, contact)
     context["with_interest"] = step.with_interest
     due = sum((from_cents(r.residual_cents) for r in rows), from_cents(0))
     context["amount_due"] = str(due)
-    context["amount_claimed"] = str(due + _charges(rows, action.currency, as_of, debtor.country)
+    context["amount_claimed"] = str(due + _charges(rows, currency, as_of, debtor.country)
                                     if step.with_interest else due)
-    m.recipient, m.subject, m.body = _recipient(m.channel, contact), text["subject"], text["body"]
-    session.flush()
     return PreparedMessage(
         outbox_id=m.id, message_id=m.message_id, channel=m.channel, campaign_id=m.campaign_id,
-        action_id=m.action_id, debtor_id=debtor.id, recipient=m.recipient, subject=m.subject,
-        body=m.body or "", reply_to=manager.email if manager is not None else None,
-        context=context, as_of=as_of)
+        action_id=m.action_id, debtor_id=debtor.id, recipient=_recipient(m.channel, contact),
+        subject=text["subject"], body=text["body"] or "",
+        reply_to=manager.email if manager is not None else None, context=context, as_of=as_of,
+        invoices=tuple(InvoiceRef(r.number, invoices[r.item_id][1]) for r in rows))

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from app.services.documents.epc_qr import epc_payload, epc_qr_png
+from app.services.documents.epc_qr import epc_payload, epc_qr_image
 from app.services.documents.statement_pdf import (
     HEIGHT,
     LEFT,
@@ -95,8 +95,8 @@ def _payment_block(c: Canvas, context: dict[str, Any], labels: dict[str, str], y
     c.roundRect(LEFT - 2, top - QR_SIZE - 6, RIGHT - LEFT + 4, QR_SIZE + 8, 4)
     payload = letter_qr_payload(context)
     if payload is not None:
-        c.drawImage(ImageReader(io.BytesIO(epc_qr_png(payload))), RIGHT - QR_SIZE, top - QR_SIZE
-                    - 3, width=QR_SIZE, height=QR_SIZE)
+        c.drawImage(ImageReader(epc_qr_image(payload)), RIGHT - QR_SIZE, top - QR_SIZE - 3,
+                    width=QR_SIZE, height=QR_SIZE)
     c.setFillColor(NAVY)
     c.setFont("Helvetica-Bold", 10)
     amount = context["interest"]["claim_total"] if context.get("with_interest") \

@@ -73,3 +73,4 @@ def test_a_campaigns_letters_merge_into_one_print_pdf(db, tmp_path, clock):
     merged = PdfReader(tmp_path / "print.pdf")
     assert len(merged.pages) == 2
     assert "F1" in merged.pages[0].extract_text() and "F2" in merged.pages[1].extract_text()
+

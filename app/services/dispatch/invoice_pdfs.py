@@ -1,0 +1,90 @@
+"""Invoice PDFs from the source system, attached to reminder emails when the file exists.
+
+A team setting names the folder the source drops its PDFs in and the file-name pattern, with
+`{number}` (the invoice number) and `{external_ref}` (the source's id). A missing file means no
+attachment, never a failed message; a name that would leave the folder is never read."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.errors import UserError
+from app.services.activity import log_activity
+from app.services.dispatch.channel import InvoiceRef
+from app.services.team_settings import load_settings, store_settings
+
+SETTING_KEY = "dispatch.invoice_pdfs"
+FIELDS = ("number", "external_ref")
+MAX_BYTES = 10 * 1024 * 1024  # a bigger file is not mailed
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePdfSettings:
+    folder: str = ""  # empty: no invoice PDFs
+    pattern: str = "{number}.pdf"
+
+    def validate(self) -> None:
+        where = f"Invoice PDF file name '{self.pattern}'"
+        try:
+            parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(self.pattern)
+                      if f is not None]
+        except ValueError as exc:
+            raise UserError(f"{where}: {exc}") from None
+        for f, spec, conv in parsed:
+            if f not in FIELDS or spec or conv:
+                raise UserError(f"{where}: only {{number}} and {{external_ref}} may be used, "
+                                f"not {{{f}{'!' + conv if conv else ''}"
+                                f"{':' + spec if spec else ''}}}")
+        if not parsed:
+            raise UserError(f"{where}: it must contain {{number}} or {{external_ref}}")
+        if "/" in self.pattern or "\\" in self.pattern or ".." in self.pattern:
+            raise UserError(f"{where}: a file name, not a path (no '/', '\\' or '..')")
+        if self.folder and not Path(self.folder).is_absolute():
+            raise UserError(f"Invoice PDF folder '{self.folder}' must be an absolute path")
+
+    def path_for(self, invoice: InvoiceRef) -> Path | None:
+        """The file for this invoice inside the folder; None when there is no folder, the
+        source gave no value for a field, or the name would leave the folder."""
+        if not self.folder:
+            return None
+        values = {"number": invoice.number, "external_ref": invoice.external_ref}
+        if any(values[f] in (None, "") for _, f, _, _ in string.Formatter().parse(self.pattern)
+               if f):
+            return None
+        folder = Path(self.folder).resolve()
+        path = (folder / self.pattern.format(**values)).resolve()
+        if path.parent != folder:
+            return None
+        return path
+
+    def attachments(self, invoices: tuple[InvoiceRef, ...]) -> list[tuple[str, bytes]]:
+        """(file name, content) of each invoice's PDF that exists; the others are skipped."""
+        out: list[tuple[str, bytes]] = []
+        for invoice in invoices:
+            path = self.path_for(invoice)
+            try:
+                if path is None or not path.is_file() or path.stat().st_size > MAX_BYTES:
+                    continue
+                out.append((path.name, path.read_bytes()))
+            except OSError:  # vanished or unreadable: the reminder goes without it
+                continue
+        return out
+
+
+def load_invoice_pdf_settings(session: Session) -> InvoicePdfSettings:
+    return load_settings(session, SETTING_KEY, InvoicePdfSettings())
+
+
+def save_invoice_pdf_settings(session: Session, settings: InvoicePdfSettings, *,
+                              user: str) -> None:
+    settings.validate()
+    store_settings(session, SETTING_KEY, settings)
+    log_activity(session, author=user, kind="settings_changed",
+                 summary=(f"Invoice PDFs attached from {settings.folder} ({settings.pattern})"
+                          if settings.folder else "Invoice PDFs no longer attached"),
+                 detail={"setting": SETTING_KEY})
+    session.flush()
