@@ -13,10 +13,16 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable
+from email.header import Header
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import SMTP, compat32
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+from typing import Any
 
 from app.clock import utcnow
 from app.services.dispatch.channel import (
@@ -28,11 +34,13 @@ from app.services.dispatch.channel import (
     UncertainSendError,
 )
 from app.services.dispatch.invoice_pdfs import InvoicePdfSettings
-from app.services.dispatch.mime import address, message_bytes
 from app.services.dispatch.smtp_settings import SmtpSettings
 from app.services.documents.statement_pdf import statement_pdf
 
 IDLE_CHECK = 5.0  # seconds: a connection idle longer is checked with NOOP before reuse
+
+
+WIRE = compat32.clone(linesep="\r\n")  # what SMTP wants, for the email.mime classes
 
 
 def html_body(text: str) -> str:
@@ -49,16 +57,48 @@ def statement_name(message: PreparedMessage) -> str:
     return f"statement-{ref}-{message.as_of.isoformat()}.pdf"
 
 
+def _header(value: str) -> Any:
+    """A header value: as is when ASCII, else a Header the compat32 generator folds into
+    RFC 2047 encoded words."""
+    return value if value.isascii() else Header(value, "utf-8")
+
+
 def build_email(message: PreparedMessage, settings: SmtpSettings, *,
                 attachments: list[tuple[str, bytes]]) -> bytes:
-    """The message as sent: a reminder is text + HTML with its PDFs, a notice plain text."""
-    headers = [("From", address(settings.from_name, settings.from_address)),
-               ("To", message.recipient or ""), ("Subject", message.subject or ""),
-               ("Message-ID", message.message_id), ("Date", format_datetime(utcnow())),
-               ("Reply-To", message.reply_to or "")]
-    if message.kind == "notice":
-        return message_bytes(headers, message.body, None, [])
-    return message_bytes(headers, message.body, html_body(message.body), attachments)
+    """The message as sent: a reminder is text + HTML with its PDFs, a notice plain text.
+
+    Built with the `email.mime` classes and the compat32 policy: the same MIME as
+    EmailMessage at a third of its cost (its header objects dominate a batch's CPU time)."""
+    text = MIMEText(message.body, "plain", "utf-8")
+    mail: MIMEBase = text
+    if message.kind != "notice":
+        alternative = MIMEMultipart("alternative")
+        alternative.attach(text)
+        alternative.attach(MIMEText(html_body(message.body), "html", "utf-8"))
+        mail = alternative
+        if attachments:
+            mail = MIMEMultipart("mixed")
+            mail.attach(alternative)
+            for name, data in attachments:
+                part = MIMEApplication(data, "pdf")
+                part.add_header("Content-Disposition", "attachment", filename=name)
+                mail.attach(part)
+    body_headers = [(k, v) for k, v in mail.items()
+                    if k in ("Content-Type", "Content-Transfer-Encoding")]
+    for k in ("Content-Type", "Content-Transfer-Encoding", "MIME-Version"):
+        del mail[k]
+    # the reader's order: who, to whom, what — then the MIME structure
+    mail["From"] = formataddr((settings.from_name, settings.from_address))
+    mail["To"] = message.recipient or ""
+    mail["Subject"] = _header(message.subject or "")
+    mail["Message-ID"] = message.message_id
+    mail["Date"] = format_datetime(utcnow())
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
+    mail["MIME-Version"] = "1.0"
+    for k, v in body_headers:
+        mail[k] = v
+    return mail.as_bytes(policy=WIRE)
 
 
 def render_email(settings: SmtpSettings, invoice_pdfs: InvoicePdfSettings,
