@@ -1,6 +1,7 @@
 """`collecta dispatch [--campaign ID]`, `collecta outbox list [--state S]`,
 `collecta outbox confirm ID --sent|--not-sent`, `collecta sms set|show|test` (the SMS gateway;
-its secret header value comes from COLLECTA_SMS_TOKEN or a prompt, never from argv)."""
+its secret header value comes from COLLECTA_SMS_TOKEN or a prompt, never from argv),
+`collecta invoice-pdfs set|show|check` (the accounting system's invoice PDFs reminders carry)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,17 @@ from app.db import session_scope
 from app.errors import UserError
 from app.models import OUTBOX_STATES
 from app.services.dispatch.configured import configured_senders
+from app.services.dispatch.invoice_pdfs import (
+    check_invoice_pdfs,
+    load_invoice_pdf_settings,
+    save_invoice_pdf_settings,
+)
 from app.services.dispatch.outbox import confirm_message, list_outbox
 from app.services.dispatch.sender import run_dispatch
 from app.services.dispatch.sms_channel import (
     load_sms_settings,
     save_sms_settings,
+    send_test_sms,
     sms_token,
 )
 
@@ -69,6 +76,7 @@ def register(sub: Any) -> None:
     add_db_option(c)
     c.set_defaults(handler=cmd_confirm)
     _register_sms(sub)
+    _register_invoice_pdfs(sub)
 
 
 def _register_sms(sub: Any) -> None:
@@ -95,6 +103,28 @@ def _register_sms(sub: Any) -> None:
     te.add_argument("number", help="the mobile number to send it to")
     add_db_option(te)
     te.set_defaults(handler=cmd_sms_test)
+
+
+def _register_invoice_pdfs(sub: Any) -> None:
+    ip = sub.add_parser("invoice-pdfs", help="the folder of invoice PDFs reminder emails carry")
+    isub = ip.add_subparsers(dest="invoice_pdfs_command", metavar="ACTION", required=True)
+    st = isub.add_parser("set", help="where the accounting system saves its invoice PDFs")
+    st.add_argument("--folder", required=True,
+                    help="absolute path of the folder ('' to stop attaching invoice PDFs)")
+    st.add_argument("--pattern", help="file name with {number} and/or {external_ref} "
+                    "(default: the stored one, at first {number}.pdf)")
+    st.add_argument("--user", help="who changes them (default: the system user name)")
+    add_db_option(st)
+    st.set_defaults(handler=cmd_invoice_pdfs_set)
+    sh = isub.add_parser("show", help="the stored folder and file-name pattern")
+    add_format(sh, ("table", "json"))
+    add_db_option(sh)
+    sh.set_defaults(handler=cmd_invoice_pdfs_show)
+    ch = isub.add_parser("check", help="how many open invoices have a PDF in the folder")
+    add_as_of(ch)
+    add_format(ch, ("table", "json"))
+    add_db_option(ch)
+    ch.set_defaults(handler=cmd_invoice_pdfs_check)
 
 
 def _user(args: argparse.Namespace) -> str:
@@ -181,12 +211,44 @@ def cmd_sms_show(args: argparse.Namespace) -> int:
 
 
 def cmd_sms_test(args: argparse.Namespace) -> int:
-    from app.services.dispatch.sms_test import send_test_sms
-
     with session_scope(open_db(args)) as s:
         settings = load_sms_settings(s)
     if not settings.url:
         raise UserError("sms test: no SMS gateway is set (collecta sms set --url …)")
     result = send_test_sms(settings, sms_token(settings), args.number, at=utcnow())
     print(result.describe(settings.id_field))
+    return 0
+
+
+def cmd_invoice_pdfs_set(args: argparse.Namespace) -> int:
+    folder = args.folder.strip()
+    with session_scope(open_db(args)) as s:
+        settings = load_invoice_pdf_settings(s)
+        settings = replace(settings, folder=folder, pattern=(
+            settings.pattern if args.pattern is None else args.pattern.strip()))
+        save_invoice_pdf_settings(s, settings, user=_user(args))
+    print(f"Invoice PDFs attached from {settings.folder} ({settings.pattern})" if settings.folder
+          else "Invoice PDFs no longer attached")
+    return 0
+
+
+def cmd_invoice_pdfs_show(args: argparse.Namespace) -> int:
+    with session_scope(open_db(args)) as s:
+        data = asdict(load_invoice_pdf_settings(s))
+    if args.format == "json":
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_invoice_pdfs_check(args: argparse.Namespace) -> int:
+    with session_scope(open_db(args)) as s:
+        settings = load_invoice_pdf_settings(s)
+        coverage = check_invoice_pdfs(s, settings, as_of(args))
+    if args.format == "json":
+        emit_json({**asdict(settings), **asdict(coverage)})
+    else:
+        print(coverage.describe())
     return 0

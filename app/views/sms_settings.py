@@ -23,11 +23,12 @@ from app.errors import UserError
 from app.services.changes import ChangeSet
 from app.services.dispatch.sms_channel import (
     SmsSettings,
+    SmsTestResult,
     load_sms_settings,
     save_sms_settings,
+    send_test_sms,
     sms_token,
 )
-from app.services.dispatch.sms_test import SmsTestResult, send_test_sms
 from app.views.channel_settings_form import ChannelSettingsForm
 from app.views.context import AppContext
 from app.views.jobs import PARALLEL_LANE, JobContext

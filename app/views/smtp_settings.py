@@ -1,4 +1,5 @@
-"""Settings → Email: the team's SMTP server (password to the keyring) and "Send test email"."""
+"""Settings → Email: the team's SMTP server (password to the keyring), "Send test email", and
+the invoice PDFs from the accounting system that reminders carry (InvoicePdfBox)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +26,7 @@ from app.services.dispatch.smtp_settings import (
 )
 from app.views.channel_settings_form import ChannelSettingsForm
 from app.views.context import AppContext
+from app.views.invoice_pdf_settings import InvoicePdfBox
 from app.views.jobs import JobContext
 
 SECURITY_TEXT = {"starttls": "STARTTLS (port 587)", "ssl": "SSL/TLS (port 465)",
@@ -55,6 +58,11 @@ class SmtpSettingsForm(ChannelSettingsForm):
              ("BCC archive", self.bcc), ("Throttle", self.per_minute)),
             QLineEdit(placeholderText="your address"), "Send test email",
             load=self.load, save=self.save, send_test=self.send_test)
+        self.invoice_pdfs = InvoicePdfBox(ctx)
+        self.invoice_pdfs.setMaximumWidth(720)  # as wide as the SMTP form above it
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.invoice_pdfs)  # below the form, above the stretch
         self.load()
 
     def load(self) -> None:

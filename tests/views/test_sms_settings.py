@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from app.db import session_scope
 from app.models import Setting
-from app.services.dispatch.sms_channel import SmsSettings, load_sms_settings
-from app.services.dispatch.sms_test import TEST_TEXT
+from app.services.dispatch.sms_channel import TEST_TEXT, SmsSettings, load_sms_settings
 from tests.services.dispatch.conftest import memory_keyring  # noqa: F401
 from tests.services.dispatch.test_sms import Gateway
 

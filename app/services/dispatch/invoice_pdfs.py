@@ -6,13 +6,17 @@ attachment, never a failed message; a name that would leave the folder is never 
 
 from __future__ import annotations
 
+import os
 import string
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import UserError
+from app.models import Invoice
 from app.services.activity import log_activity
 from app.services.dispatch.channel import InvoiceRef
 from app.services.team_settings import load_settings, store_settings
@@ -88,3 +92,63 @@ def save_invoice_pdf_settings(session: Session, settings: InvoicePdfSettings, *,
                           if settings.folder else "Invoice PDFs no longer attached"),
                  detail={"setting": SETTING_KEY})
     session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class PdfCoverage:
+    """How many of the open invoices have their PDF in the folder, and one file name looked for
+    in vain (the first invoice without a file), to help fix a wrong pattern. An invoice whose
+    pattern field is empty (no external_ref) counts as without a file."""
+
+    with_file: int
+    open_invoices: int
+    missing_example: str | None = None
+
+    def describe(self) -> str:
+        head = (f"{self.with_file} of {self.open_invoices} open invoice"
+                f"{'' if self.open_invoices == 1 else 's'} "
+                f"{'has' if self.open_invoices == 1 else 'have'} a PDF there")
+        if self.missing_example and self.with_file < self.open_invoices:
+            return f"{head} (no file {self.missing_example}, for example)"
+        return head
+
+
+def open_invoice_refs(session: Session, as_of: date) -> list[InvoiceRef]:
+    """The invoices (not credit notes) issued and not settled as of `as_of`, by number."""
+    rows = session.execute(
+        select(Invoice.number, Invoice.external_ref)
+        .where(Invoice.kind == "invoice", Invoice.issue_date <= as_of,
+               or_(Invoice.settled_on.is_(None), Invoice.settled_on > as_of))
+        .order_by(Invoice.number, Invoice.id)).all()
+    return [InvoiceRef(number, ref) for number, ref in rows]
+
+
+def pdf_coverage(settings: InvoicePdfSettings, invoices: list[InvoiceRef]) -> PdfCoverage:
+    """Count the invoices whose PDF is in the folder: the folder is listed once, and only the
+    names found in it are checked the way `attachments` reads them."""
+    settings.validate()
+    if not settings.folder:
+        raise UserError("Invoice PDF folder: none is set, so reminders go without invoice PDFs")
+    try:
+        names = set(os.listdir(settings.folder))
+    except FileNotFoundError:
+        raise UserError(f"Invoice PDF folder '{settings.folder}' does not exist") from None
+    except NotADirectoryError:
+        raise UserError(f"Invoice PDF folder '{settings.folder}' is a file, not a folder"
+                        ) from None
+    except OSError as exc:
+        raise UserError(f"Invoice PDF folder '{settings.folder}' cannot be read: "
+                        f"{exc.strerror}") from None
+    found, missing = 0, None
+    for invoice in invoices:
+        path = settings.path_for(invoice)
+        if path is not None and path.name in names and path.is_file():
+            found += 1
+        elif missing is None and path is not None:
+            missing = path.name
+    return PdfCoverage(found, len(invoices), missing)
+
+
+def check_invoice_pdfs(session: Session, settings: InvoicePdfSettings,
+                       as_of: date) -> PdfCoverage:
+    return pdf_coverage(settings, open_invoice_refs(session, as_of))
