@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from typing import Any
 
 from app.cli.common import (
@@ -14,6 +13,7 @@ from app.cli.common import (
     emit_json,
     emit_rows,
     open_db,
+    user_name,
 )
 from app.db import session_scope
 from app.services.collection.approval import approve_campaign, reject_campaign
@@ -27,9 +27,6 @@ CAMPAIGN_COLUMNS = ("id", "as_of", "status", "actions", "excluded", "totals", "b
 ACTION_COLUMNS = ("action", "debtor", "name", "plan", "step", "channels", "currency", "total",
                   "invoices", "excluded")
 
-
-def _user(args: argparse.Namespace) -> str:
-    return str(args.user or getpass.getuser())
 
 
 def register(sub: Any) -> None:
@@ -75,7 +72,7 @@ def register(sub: Any) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     db = open_db(args)
     with session_scope(db) as session:
-        r = build_campaign(session, as_of(args), user=_user(args))
+        r = build_campaign(session, as_of(args), user=user_name(args))
     totals = ", ".join(f"{v} {c}" for c, v in r.totals.items()) or "nothing due"
     verb = "built" if r.created else "already exists"
     print(f"Campaign #{r.campaign_id} for {r.as_of.isoformat()} {verb}: {r.actions} action(s), "

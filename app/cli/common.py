@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import io
 import json
 import sys
@@ -97,6 +98,20 @@ def emit_json(value: Any, out: Any = None) -> None:
     out = out or sys.stdout
     json.dump(plain(value), out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+def emit_settings(data: dict[str, Any], fmt: str) -> None:
+    """A settings record: JSON, or one `key: value` line each."""
+    if fmt == "json":
+        emit_json(data)
+        return
+    for key, value in data.items():
+        print(f"{key}: {value}")
+
+
+def user_name(args: argparse.Namespace) -> str:
+    """Who runs the command: --user, else the system user name."""
+    return str(getattr(args, "user", None) or getpass.getuser())
 
 
 def _numeric(v: str) -> bool:

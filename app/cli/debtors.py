@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from app.cli.common import (
     emit_rows,
     open_db,
     plain,
+    user_name,
 )
 from app.db import session_scope
 from app.errors import UserError
@@ -87,7 +87,7 @@ def cmd_import_insurer(args: argparse.Namespace) -> int:
     db = open_db(args)
     with session_scope(db) as session:
         result = import_insurer_file(session, path, insurer=args.insurer,
-                                     user=str(args.user or getpass.getuser()))
+                                     user=user_name(args))
     print(result.summary())
     return 0
 

@@ -4,7 +4,6 @@ daily run of a scheduled task is `collecta rules run`)."""
 from __future__ import annotations
 
 import argparse
-import getpass
 from typing import Any
 
 from app.cli.common import (
@@ -15,6 +14,7 @@ from app.cli.common import (
     emit_json,
     emit_rows,
     open_db,
+    user_name,
 )
 from app.db import session_scope
 from app.services.analytics.engine import LedgerEngine
@@ -25,9 +25,6 @@ from app.services.rules.store import TRIGGER_LABELS, list_rules, set_enabled
 
 CHANGE_COLUMNS = ("rule", "debtor_id", "debtor", "action", "change", "reason")
 
-
-def _user(args: argparse.Namespace) -> str:
-    return str(getattr(args, "user", None) or getpass.getuser())
 
 
 def register(sub: Any) -> None:
@@ -128,7 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         ensure_seed_rules(s)
     arrays = LedgerEngine(db.engine).arrays
     with session_scope(db) as s:
-        result = run_rules(s, arrays, day, user=_user(args), dry_run=args.dry_run,
+        result = run_rules(s, arrays, day, user=user_name(args), dry_run=args.dry_run,
                            trigger=None if args.all else "daily")
     _emit_run(result, _names(db), args.format)
     return 0
@@ -140,7 +137,7 @@ def cmd_test(args: argparse.Namespace) -> int:
         ensure_seed_rules(s)
     arrays = LedgerEngine(db.engine).arrays
     with session_scope(db) as s:
-        t = try_rule(s, arrays, args.rule, as_of(args), _user(args))
+        t = try_rule(s, arrays, args.rule, as_of(args), user_name(args))
     if args.format == "json":
         names = _names(db)
         emit_json({"rule": t.rule_name, "as_of": t.as_of, "matching": t.preview.count,
@@ -160,6 +157,6 @@ def cmd_switch(args: argparse.Namespace) -> int:
     db = open_db(args)
     with session_scope(db) as s:
         ensure_seed_rules(s)
-        set_enabled(s, args.rule, args.enabled, _user(args))
+        set_enabled(s, args.rule, args.enabled, user_name(args))
     print(f"rule '{args.rule}' {'enabled' if args.enabled else 'disabled'}")
     return 0
