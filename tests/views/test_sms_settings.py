@@ -1,25 +1,15 @@
 """Settings → Text messages: a new user sets up the SMS gateway (a local http.server plays the
 provider), sends a test SMS and sees the provider's answer, or a clear reason when it fails."""
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.db import session_scope
 from app.models import Setting
 from app.services.dispatch.sms_channel import TEST_TEXT, SmsSettings, load_sms_settings
-from tests.services.dispatch.conftest import memory_keyring  # noqa: F401
-from tests.services.dispatch.test_sms import Gateway
+from tests.services.dispatch.conftest import gateway, memory_keyring  # noqa: F401
 
 BODY = '{"recipient": "{{to}}", "originator": "{{sender}}", "body": "{{text}}"}'
-
-
-@pytest.fixture
-def gateway():
-    g = Gateway()
-    yield g
-    g.server.shutdown()
-    g.server.server_close()
 
 
 def click(qtbot, button):
@@ -33,7 +23,7 @@ def settings_tab(window, title):
     return page, index, bar
 
 
-def test_set_up_the_gateway_and_send_a_test_sms(window, ledger, qtbot, gateway,
+def test_set_up_the_gateway_and_send_a_test_sms(window, ledger, qtbot, gateway,  # noqa: F811
                                                 memory_keyring):  # noqa: F811
     page, index, bar = settings_tab(window, "Text messages (SMS)")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -146,3 +149,40 @@ def memory_keyring():
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+class Gateway:
+    """Answers each POST with the next scripted (status, body); records what it received."""
+
+    def __init__(self):
+        self.script: list[tuple[int, dict]] = []
+        self.received: list[tuple[dict, dict]] = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                gateway.received.append((dict(self.headers), body))
+                status, answer = gateway.script.pop(0) if gateway.script else (
+                    200, {"message": {"id": f"msg-{len(gateway.received)}"}})
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def gateway():
+    g = Gateway()
+    yield g
+    g.server.shutdown()
+    g.server.server_close()

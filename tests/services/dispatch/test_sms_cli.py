@@ -3,23 +3,12 @@ COLLECTA_SMS_TOKEN (never argv), a test SMS to a local http.server playing the p
 
 import json
 
-import pytest
-
 from app.cli import main
 from app.db import session_scope
 from app.services.dispatch.sms_channel import load_sms_settings
 from tests.services.dispatch.conftest import memory_keyring  # noqa: F401
-from tests.services.dispatch.test_sms import Gateway
 
 BODY = '{"to": "{{to}}", "from": "{{sender}}", "text": "{{text}}"}'
-
-
-@pytest.fixture
-def gateway():
-    g = Gateway()
-    yield g
-    g.server.shutdown()
-    g.server.server_close()
 
 
 def run(capsys, *argv):
