@@ -17,7 +17,6 @@ from app.services.collection.holds import active_holds
 from app.services.collection.plans import PlanInfo, debtor_plan_ids, load_plans
 from app.services.collection.promises import broken_promise_items
 from app.services.ledger.open_items import (
-    allocated_after,
     cents,
     late_invoice_cents,
     open_items_query,
@@ -89,35 +88,11 @@ def debtor_open_invoices(session: Session, debtor_id: int, as_of: date) -> list[
     return [r for r in rows if r.residual_cents > 0]
 
 
-def _campaign_invoices(session: Session, as_of: date, horizon: date) -> list[Any]:
-    """Every debtor's invoices open as of `as_of` and due before `horizon`: the invoice branches
-    of open_items_query (same residual rule, DOMAIN.md §3) with the horizon in SQL, so the rows
-    no rule can act on today are never read."""
-    residual: Any = cents(Invoice.open_amount)
-    if allocated_after(session, as_of):
-        residual = residual + late_invoice_cents(as_of)
-    rows: list[Any] = []
-    for open_then in (Invoice.settled_on.is_(None), Invoice.settled_on > as_of):
-        rows += session.execute(
-            select(Invoice.id.label("item_id"), Invoice.debtor_id, Invoice.number,
-                   Invoice.issue_date, Invoice.due_date, Invoice.currency,
-                   residual.label("residual_cents"))
-            .where(Invoice.kind == "invoice", Invoice.issue_date <= as_of,
-                   Invoice.due_date < horizon, open_then)
-        ).all()
-    return [r for r in rows if r.residual_cents > 0]
-
-
-def load_campaign_facts(session: Session, as_of: date, debtor_ids: list[int] | None = None,
-                        *, actionable_only: bool = False) -> CampaignFacts:
-    """The facts of every debtor (or of `debtor_ids`). With actionable_only (the builder), an
-    invoice that is neither overdue nor reached by any plan's earliest step (a step's day is its
-    due date + offset, business-day shifts only move it later) is left out: it can be neither
-    reminded nor listed today — explain, which tells its next step, loads everything."""
+def load_campaign_facts(session: Session, as_of: date, debtor_ids: list[int] | None = None
+                        ) -> CampaignFacts:
+    """The facts of every debtor (or of `debtor_ids`) as objects, every open invoice included:
+    what `explain` (one debtor) and tests read. The builder reads them as arrays (bulk_facts)."""
     plans = load_plans(session)
-    offsets = [st.offset_days for p in plans.values() for st in p.steps]
-    lead = max(1, 1 - min(offsets, default=0))
-    horizon = as_of + timedelta(days=lead) if actionable_only else date.max
     plan_of = debtor_plan_ids(session, debtor_ids)
     holds = active_holds(session, as_of, debtor_ids)
     touches = _last_touches(session, as_of, debtor_ids)
@@ -133,13 +108,11 @@ def load_campaign_facts(session: Session, as_of: date, debtor_ids: list[int] | N
     items: dict[int, list[ItemFacts]] = {}
     if debtor_ids is not None:
         rows = [r for d in debtor_ids for r in debtor_open_invoices(session, d, as_of)]
-    elif actionable_only:
-        rows = _campaign_invoices(session, as_of, horizon)
     else:
         rows = [r for r in session.execute(open_items_query(as_of)).all()
                 if r.item_type == "invoice" and r.residual_cents > 0]
     for r in rows:
-        if r.due_date >= horizon or r.debtor_id not in plan_of:
+        if r.debtor_id not in plan_of:
             continue
         pos, last_on = history.get((r.item_id, plan_of[r.debtor_id]), (0, None))
         broke = broken.get(r.item_id)
