@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, text
 
 from app.errors import UserError
+from app.services.raw_rows import raw_insert
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -74,7 +75,6 @@ class BulkWriter:
         self.done = 0
         self._progress = progress
         self._cancelled = cancelled
-        self._raw: Any = conn.connection.driver_connection
         self._sqlite = conn.dialect.name == "sqlite"
 
     def step(self, rows: int, message: str) -> None:
@@ -88,21 +88,9 @@ class BulkWriter:
     def write(self, table: str, columns: Sequence[str], count: int,
               make_rows: Callable[[slice], Iterable[tuple[Any, ...]]], message: str) -> None:
         """Insert `count` rows built slice by slice by `make_rows`."""
-        cols = ", ".join(columns)
         for start in range(0, count, BATCH_ROWS):
             part = slice(start, min(start + BATCH_ROWS, count))
-            rows = make_rows(part)
-            if self._sqlite:
-                marks = ", ".join("?" * len(columns))
-                cur = self._raw.cursor()
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-                cur.close()
-            else:
-                with self._raw.cursor() as cur, cur.copy(
-                    f"COPY {table} ({cols}) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            raw_insert(self.conn, table, columns, make_rows(part))
             self.step(part.stop - part.start, message)
 
     def reset_sequences(self, tables: Sequence[str]) -> None:

@@ -13,18 +13,15 @@ They are never sent later: an item's next step is above the highest step it has 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import psycopg
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.collection.bulk_decide import ActionRow
+from app.services.raw_rows import raw_insert
 
 ACTION_COLUMNS = ("id", "campaign_id", "debtor_id", "plan_id", "step_id", "currency", "channels",
                   "language", "total", "explanation", "preview", "excluded")
@@ -96,9 +93,9 @@ class CampaignWriter:
             before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
             conn.exec_driver_sql("PRAGMA cache_size=-131072")  # 128 MiB
         try:
-            self._insert("campaign_action", ACTION_COLUMNS, actions, sqlite)
-            self._insert("campaign_action_item", ITEM_COLUMNS, items, sqlite)
-            self._insert("step_history", HISTORY_COLUMNS, history, sqlite)
+            raw_insert(conn, "campaign_action", ACTION_COLUMNS, actions)
+            raw_insert(conn, "campaign_action_item", ITEM_COLUMNS, items)
+            raw_insert(conn, "step_history", HISTORY_COLUMNS, history)
         finally:
             if sqlite:
                 conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
@@ -112,27 +109,6 @@ class CampaignWriter:
         return list(conn.execute(text(
             "SELECT nextval(pg_get_serial_sequence('campaign_action', 'id')) "
             "FROM generate_series(1, :n)"), {"n": count}).scalars())
-
-    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]],
-                sqlite: bool) -> None:
-        if not rows:
-            return
-        raw: Any = self.session.connection().connection.driver_connection
-        cols = ", ".join(f'"{c}"' for c in columns)
-        try:
-            if sqlite:
-                cur = raw.cursor()
-                try:
-                    cur.executemany(f"INSERT INTO {table} ({cols}) VALUES "
-                                    f"({', '.join('?' * len(columns))})", rows)
-                finally:
-                    cur.close()
-            else:
-                with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-        except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
-            raise IntegrityError(f"INSERT INTO {table}", None, exc) from exc
 
 
 def _sqlite_money(cents: int) -> float:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.models import Allocation, Invoice, LedgerClosure, Payment
 from app.services.ledger.open_items import cents
 from app.services.ledger.upsert import money, table_of
+from app.services.raw_rows import raw_insert
 
 ALLOC_KEY = ["invoice_id", "payment_id", "credit_note_id", "amount_cents", "date"]
 CLOSE_KEY = ["invoice_id", "payment_id", "amount_cents", "date"]
@@ -161,13 +162,7 @@ def sync_rows(session: Session, model: Any, existing: pd.DataFrame, desired: pd.
         for start in range(0, len(ids), 900):
             session.execute(delete(model).where(model.id.in_(ids[start:start + 900])))
     if len(new):
-        rows = []
-        for r in new[key].to_dict("records"):
-            row = {k: (None if pd.isna(r[k]) else (int(r[k]) if k != "date" else r[k]))
-                   for k in key if k != "amount_cents"}
-            row.update(amount=money(r["amount_cents"]), **extra)
-            rows.append(row)
-        session.execute(insert(table_of(model)), rows)
+        _insert_rows(session, model, new[key], key, extra)
     touched: set[tuple[str, int]] = set()
     for part in (gone, new):
         touched |= _items_of(part)
@@ -176,21 +171,26 @@ def sync_rows(session: Session, model: Any, existing: pd.DataFrame, desired: pd.
 
 def _insert_rows(session: Session, model: Any, rows: pd.DataFrame, key: list[str],
                  extra: dict[str, Any]) -> set[tuple[str, int]]:
+    """Insert `rows` (the key columns, amount in cents) plus the `extra` constant columns in one
+    raw bulk insert: a first import writes hundreds of thousands of allocations and closures."""
     if rows.empty:
         return set()
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
     cols: dict[str, list[Any]] = {}
     for k in key:
         if k == "amount_cents":
-            cols["amount"] = [money(c) for c in rows[k].astype("int64").tolist()]
+            cents = rows[k].astype("int64")
+            cols["amount"] = (cents / 100).tolist() if sqlite else \
+                [money(c) for c in cents.tolist()]
         elif k == "date":
-            cols[k] = pd.to_datetime(rows[k]).dt.date.tolist()
+            days = pd.to_datetime(rows[k])
+            cols[k] = days.dt.strftime("%Y-%m-%d").tolist() if sqlite else days.dt.date.tolist()
         else:
             cols[k] = [None if pd.isna(v) else int(v) for v in rows[k].tolist()]
     for k, v in extra.items():
         cols[k] = [v] * len(rows)
-    names = list(cols)
-    session.execute(insert(table_of(model)), [dict(zip(names, vals, strict=True))
-                                              for vals in zip(*cols.values(), strict=True)])
+    raw_insert(conn, table_of(model).name, list(cols), zip(*cols.values(), strict=True))
     return _items_of(rows)
 
 
