@@ -29,6 +29,19 @@ def approved(db):
         approve_campaign(s, built.campaign_id, user="Bruno Petit")
 
 
+def smtp_form_on(window, port):
+    """The Sending page's email form, filled in as a user would for the loopback server."""
+    page = window.show_page("dispatch")
+    form = page.smtp
+    page.setCurrentWidget(form)
+    form.host.setText("127.0.0.1")
+    form.port.setValue(port)
+    form.security.setCurrentIndex(form.security.findData("plain"))
+    form.from_address.setText("relances@dupuis.fr")
+    form.per_minute.setValue(0)
+    return page, form
+
+
 @pytest.mark.usefixtures("memory_keyring")
 def test_configure_smtp_send_a_test_email_then_send_the_campaign(window, ledger, qtbot):
     sink = MailSink()
@@ -36,15 +49,8 @@ def test_configure_smtp_send_a_test_email_then_send_the_campaign(window, ledger,
     controller.start()
     try:
         approved(ledger)
-        page = window.show_page("dispatch")
-        form = page.smtp
-        page.setCurrentWidget(form)
-        form.host.setText("127.0.0.1")
-        form.port.setValue(controller.port)
-        form.security.setCurrentIndex(form.security.findData("plain"))
-        form.from_address.setText("relances@dupuis.fr")
+        page, form = smtp_form_on(window, controller.port)
         form.from_name.setText("Atelier Dupuis")
-        form.per_minute.setValue(0)
         form.test_to.setText("alice@dupuis.fr")
         window.resize(1280, 800)
         form.test_button.click()

@@ -11,7 +11,7 @@ from app.db import session_scope
 from app.models import Setting
 from app.services.dispatch.invoice_pdfs import InvoicePdfSettings, load_invoice_pdf_settings
 from tests.services.dispatch.conftest import MailSink, free_port, memory_keyring  # noqa: F401
-from tests.views.test_dispatch_page import approved
+from tests.views.test_dispatch_page import approved, smtp_form_on
 
 OPEN_INVOICES = 8  # the ledger's: C1 A–E, C2, C3 and C4 (conftest.py)
 
@@ -100,14 +100,7 @@ def test_configured_in_the_form_a_reminder_carries_the_invoice_pdf(window, ledge
         folder = tmp_path / "pdf"
         folder.mkdir()
         (folder / "Facture R1.pdf").write_bytes(b"%PDF-1.4 invoice R1 from the accounting system")
-        page = window.show_page("dispatch")
-        form = page.smtp
-        page.setCurrentWidget(form)
-        form.host.setText("127.0.0.1")
-        form.port.setValue(controller.port)
-        form.security.setCurrentIndex(form.security.findData("plain"))
-        form.from_address.setText("relances@dupuis.fr")
-        form.per_minute.setValue(0)
+        page, form = smtp_form_on(window, controller.port)
         form.save_button.click()
         assert form.status.text() == "Saved."
         box = form.invoice_pdfs
