@@ -49,7 +49,7 @@ class CampaignTableModel(RowTableModel[CampaignRow]):
         r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            totals = "  ".join(formatting.money(v, c, self.locale) for c, v in r.totals.items())
+            totals = " · ".join(formatting.money(v, c, self.locale) for c, v in r.totals.items())
             return (str(r.campaign_id), formatting.day(r.as_of, self.locale),
                     r.status.replace("_", " "), str(r.actions), str(r.excluded or ""), totals,
                     r.built_by, r.decided_by or "")[col]
