@@ -74,8 +74,10 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     with session_scope(open_db(args)) as s:
         rows = list_outbox(s, state=args.state, campaign_id=args.campaign)
-    emit_rows([{"id": r.outbox_id, "campaign": r.campaign_id, "debtor": r.debtor_ref,
-                "name": r.debtor_name, "channel": r.channel, "state": r.state,
+    notice = None if args.format == "json" else "rule notice"  # a notice has no campaign
+    emit_rows([{"id": r.outbox_id, "campaign": notice if r.campaign_id is None else r.campaign_id,
+                "debtor": r.debtor_ref, "name": r.debtor_name, "channel": r.channel,
+                "state": r.state,
                 "recipient": (r.recipient or "").splitlines()[0] if r.recipient else None,
                 "attempts": r.attempts, "error": r.last_error} for r in rows],
               OUTBOX_COLUMNS, args.format)

@@ -103,3 +103,18 @@ def test_a_notice_without_recipient_fails_with_the_reason(db, smtp_server, clock
     assert state(db, notice) == "failed"
     with session_scope(db) as s:
         assert s.get(OutboxMessage, notice).last_error == "the notice has no recipient"
+
+
+def test_outbox_list_names_a_notice_instead_of_a_campaign(db, capsys):
+    import json
+
+    from app.cli import main
+
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
+    notice_id = queue_notice(db)
+    assert main(["--db", db.url, "outbox", "list", "--format", "csv"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(f"{notice_id},"))
+    assert line.split(",")[1] == "rule notice"
+    assert main(["--db", db.url, "outbox", "list", "--format", "json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[notice_id]["campaign"] is None
