@@ -12,7 +12,7 @@ from app.models import Activity
 from app.services.collection.approval import approve_campaign
 from app.services.collection.builder import build_campaign
 from tests import factories as f
-from tests.services.dispatch.conftest import MailSink, free_port, memory_keyring  # noqa: F401
+from tests.services.dispatch.conftest import MailSink, free_port
 
 AS_OF = date(2025, 6, 30)
 

@@ -10,7 +10,7 @@ import app.views.invoice_pdf_settings as box_module
 from app.db import session_scope
 from app.models import Setting
 from app.services.dispatch.invoice_pdfs import InvoicePdfSettings, load_invoice_pdf_settings
-from tests.services.dispatch.conftest import MailSink, free_port, memory_keyring  # noqa: F401
+from tests.services.dispatch.conftest import MailSink, free_port
 from tests.views.test_dispatch_page import approved, smtp_form_on
 
 OPEN_INVOICES = 8  # the ledger's: C1 A–E, C2, C3 and C4 (conftest.py)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.db import session_scope
 from app.models import Setting
 from app.services.dispatch.sms_channel import TEST_TEXT, SmsSettings, load_sms_settings
-from tests.services.dispatch.conftest import gateway, memory_keyring  # noqa: F401
+from tests.services.dispatch.conftest import gateway  # noqa: F401
 
 BODY = '{"recipient": "{{to}}", "originator": "{{sender}}", "body": "{{text}}"}'
 

@@ -123,34 +123,6 @@ def smtp_server():
     controller.stop()
 
 
-@pytest.fixture
-def memory_keyring():
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1
-
-        def __init__(self):
-            super().__init__()
-            self.secrets = {}
-
-        def get_password(self, service, username):
-            return self.secrets.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.secrets[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.secrets.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
-
-
 class Gateway:
     """Answers each POST with the next scripted (status, body); records what it received."""
 

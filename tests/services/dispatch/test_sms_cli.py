@@ -6,7 +6,6 @@ import json
 from app.cli import main
 from app.db import session_scope
 from app.services.dispatch.sms_channel import load_sms_settings
-from tests.services.dispatch.conftest import memory_keyring  # noqa: F401
 
 BODY = '{"to": "{{to}}", "from": "{{sender}}", "text": "{{text}}"}'
 

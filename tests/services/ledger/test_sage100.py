@@ -6,9 +6,7 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from app.cli import main
 from app.db import session_scope
@@ -63,32 +61,6 @@ def sage_db(path):
     con.commit()
     con.close()
     return f"sqlite:///{path}"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def test_sage100_database_imports_customers_and_open_411_lines(db, tmp_path):
