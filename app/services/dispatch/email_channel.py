@@ -35,6 +35,7 @@ from app.services.dispatch.channel import (
     TransientSendError,
     UncertainSendError,
 )
+from app.services.dispatch.email_address import InvalidAddress, email_recipients
 from app.services.dispatch.invoice_pdfs import InvoicePdfSettings
 from app.services.dispatch.smtp_settings import SmtpSettings
 from app.services.documents.statement_pdf import statement_pdf
@@ -115,7 +116,7 @@ def build_email(message: PreparedMessage, settings: SmtpSettings, *,
         del mail[k]
     # the reader's order: who, to whom, what — then the MIME structure
     mail["From"] = formataddr((settings.from_name, settings.from_address))
-    mail["To"] = message.recipient or ""
+    mail["To"] = ", ".join(email_recipients(message.recipient))
     mail["Subject"] = _header(" ".join((message.subject or "").split()))  # one line
     mail["Message-ID"] = message.message_id
     mail["Date"] = format_datetime(utcnow())
@@ -231,14 +232,16 @@ class EmailChannel:
         return mail
 
     def send(self, message: PreparedMessage) -> Delivery:
-        return self.send_rendered(message, self.render(message))
-
-    def send_rendered(self, message: PreparedMessage, data: bytes) -> Delivery:
-        return self.send_mail(data, message.recipient or "",
+        try:
+            recipients = email_recipients(message.recipient)
+        except InvalidAddress as exc:  # before any work or connection: it never will be sent
+            raise PermanentSendError(str(exc)) from None
+        return self.send_mail(self.render(message), recipients,
                               archive_name=f"{message.outbox_id}.eml")
 
-    def send_mail(self, mail: EmailMessage | bytes, recipient: str, *,
+    def send_mail(self, mail: EmailMessage | bytes, recipients: tuple[str, ...], *,
                   archive_name: str | None = None) -> Delivery:
+        """One message over the batch's connection; every recipient must be accepted."""
         data = mail if isinstance(mail, bytes) else mail.as_bytes(policy=SMTP)
         conn = self._connection()
         self._throttle()
@@ -248,11 +251,12 @@ class EmailChannel:
                 conn.rset()
                 raise _by_code(code, f"sender {self.settings.from_address} refused: "
                                f"{reply.decode(errors='replace')}")
-            code, reply = conn.rcpt(recipient)
-            if code not in (250, 251):
-                conn.rset()
-                raise _by_code(code, f"recipient {recipient} refused: "
-                               f"{reply.decode(errors='replace')}")
+            for recipient in recipients:
+                code, reply = conn.rcpt(recipient)
+                if code not in (250, 251):
+                    conn.rset()
+                    raise _by_code(code, f"recipient {recipient} refused: "
+                                   f"{reply.decode(errors='replace')}")
             if self.settings.bcc:
                 conn.rcpt(self.settings.bcc)  # the archive copy is best effort
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
@@ -288,10 +292,14 @@ class EmailChannel:
 
 def send_test_email(settings: SmtpSettings, password: str | None, to: str) -> str:
     """Send one short email with these settings; returns the server's answer."""
+    try:
+        recipients = email_recipients(to)
+    except InvalidAddress as exc:
+        raise ChannelUnavailable(f"Test email not sent: {exc}") from None
     channel = EmailChannel(settings, password)
     try:
         try:
-            delivery = channel.send_mail(channel.render_test(to), to)
+            delivery = channel.send_mail(channel.render_test(", ".join(recipients)), recipients)
         except (TransientSendError, PermanentSendError, UncertainSendError) as exc:
             raise ChannelUnavailable(f"Test email to {to} not sent: {exc}") from None
     finally:

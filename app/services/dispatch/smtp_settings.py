@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError
 from app.services.activity import log_activity
+from app.services.dispatch.email_address import InvalidAddress, email_recipients
 from app.services.team_settings import load_settings, store_settings
 
 SETTING_KEY = "dispatch.smtp"
@@ -44,9 +45,14 @@ class SmtpSettings:
             raise UserError(f"SMTP settings: port {self.port} is not a valid port (1–65535)")
         if self.security not in SECURITIES:
             raise UserError(f"SMTP settings: security must be one of {', '.join(SECURITIES)}")
-        if "@" not in self.from_address:
-            raise UserError(f"SMTP settings: sender address '{self.from_address}' is not an "
-                            "email address")
+        for what, value in (("sender address", self.from_address),
+                            ("archive copy (BCC)", self.bcc)):
+            if what == "sender address" or value.strip():
+                try:
+                    if len(email_recipients(value)) > 1:
+                        raise InvalidAddress(f"'{value}' holds more than one address")
+                except InvalidAddress as exc:
+                    raise UserError(f"SMTP settings: {what}: {exc}") from None
         if self.per_minute < 0:
             raise UserError("SMTP settings: messages per minute cannot be negative")
 
