@@ -1,5 +1,5 @@
 """The Sending section: the outbox with its states, "Send approved campaigns" as a background job
-(progress, cancel, a summary per channel), confirming unknown messages, opening sent files,
+(progress, pause, cancel, a summary per channel), confirming unknown messages, opening sent files,
 "Print letters…" of a campaign, today's calls, and the email and SMS settings."""
 
 from __future__ import annotations
@@ -31,21 +31,23 @@ from app.services.dispatch.sender import DispatchSummary, run_dispatch
 from app.views.calls_view import CallsTodayView
 from app.views.context import AppContext
 from app.views.dispatch_models import OutboxTableModel
-from app.views.jobs import JobContext
+from app.views.jobs import Job, JobContext
 from app.views.print_letters import LetterPrinter, letters
+from app.views.sending_panel import SEND_LANE, SendingPanel
 from app.views.sms_settings import SmsSettingsForm
 from app.views.smtp_settings import SmtpSettingsForm
 
 
 def dispatch_work(user: str, as_of_day: object) -> object:
     """The job body: send with the configured channels, reporting progress and honouring
-    cancel (the message in hand finishes; the rest stays queued for the next run)."""
+    pause and cancel (the message in hand finishes; the rest stays queued)."""
 
     def work(jc: JobContext) -> DispatchSummary:
         with jc.session() as s:
             senders, domain = configured_senders(s, data_dir() / "archive")
         return run_dispatch(jc.db, as_of_day, senders, author=user,  # type: ignore[arg-type]
-                            domain=domain, progress=jc.progress, cancelled=jc.cancelled)
+                            domain=domain, progress=jc.progress, cancelled=jc.cancelled,
+                            paused=jc.paused)
 
     return work
 
@@ -87,6 +89,8 @@ class OutboxView(QWidget):
             f"{letters(n)} saved to {out}"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.sending = SendingPanel()
+        self._seen_progress = False
         bar = QHBoxLayout()
         bar.addWidget(self.send_button)
         bar.addWidget(self.state)
@@ -95,6 +99,7 @@ class OutboxView(QWidget):
             bar.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.sending)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -122,19 +127,36 @@ class OutboxView(QWidget):
         self.open_button.setEnabled(r is not None and bool(r.archive_path))
         self.print_button.setEnabled(r is not None and r.channel == "letter"
                                      and r.campaign_id is not None)  # notices have none
-        self.send_button.setEnabled(not self.ctx.db.read_only)
+        self.send_button.setEnabled(not self.ctx.db.read_only and self.sending.job is None)
 
     def send(self) -> None:
         self.send_button.setEnabled(False)
-        self.summary.setText("Sending…")
+        self.summary.clear()
         assert self.ctx.jobs is not None
-        self.ctx.jobs.run("Sending approved campaigns",
-                          dispatch_work(self.ctx.user_name, self.ctx.as_of),  # type: ignore[arg-type]
-                          self._sent)
+        job = self.ctx.jobs.run("Sending approved campaigns",
+                                dispatch_work(self.ctx.user_name, self.ctx.as_of),  # type: ignore[arg-type]
+                                lane=SEND_LANE, show_progress=False)
+        self.sending.follow(job)
+        self._seen_progress = False
+        job.progressed.connect(self._sending_progress)
+        job.finished.connect(self._sent)
 
-    def _sent(self, summary: DispatchSummary) -> None:
-        head = "Cancelled — the rest stays queued. " if summary.cancelled else "Done. "
-        self.summary.setText(head + "; ".join(summary.lines()))
+    def _sending_progress(self, _done: int, _total: int, message: str) -> None:
+        """The table shows the queued rows once the run has queued them, and the states
+        when it pauses (a refresh per message would cost more than the sending)."""
+        if not self._seen_progress or message == "paused":
+            self._seen_progress = True
+            self.refresh()
+
+    def _sent(self, job: Job[DispatchSummary]) -> None:
+        """After the run, cancelled or not (the runner skips on_done for a cancelled job, but
+        a cancelled send still has its summary); an error is also shown in the error dialog."""
+        summary = job.result
+        if summary is not None:
+            head = "Cancelled — the rest stays queued. " if summary.cancelled else "Done. "
+            self.summary.setText(head + "; ".join(summary.lines()))
+        elif job.error is not None:
+            self.summary.setText(f"Stopped: {job.error}")
         self.ctx.broadcast(ChangeSet(campaigns=True))
         self.refresh()
 

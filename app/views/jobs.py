@@ -38,13 +38,16 @@ PROGRESS_INTERVAL_S = 0.05  # at most 20 progress signals a second cross the thr
 
 
 class JobContext:
-    """What a job's work function gets: the database, a progress callback, a cancel check."""
+    """What a job's work function gets: the database, a progress callback, a cancel check and
+    a pause check (work that can pause looks at it between steps)."""
 
     def __init__(self, db: Database, progress: Callable[[int, int, str], None],
-                 cancelled: Callable[[], bool]) -> None:
+                 cancelled: Callable[[], bool],
+                 paused: Callable[[], bool] = lambda: False) -> None:
         self.db = db
         self.progress = progress
         self.cancelled = cancelled
+        self.paused = paused
 
     def session(self) -> AbstractContextManager[Session]:
         """A session in one transaction (committed on success), owned by this job's thread."""
@@ -72,10 +75,21 @@ class Job(QObject, Generic[T]):
         self.error: BaseException | None = None
         self.traceback_text = ""
         self._cancel = threading.Event()
+        self._pause = threading.Event()
 
     def cancel(self) -> None:
         if self.cancellable:
             self._cancel.set()
+
+    def pause(self) -> None:
+        self._pause.set()
+
+    def resume(self) -> None:
+        self._pause.clear()
+
+    @property
+    def paused(self) -> bool:
+        return self._pause.is_set()
 
     @property
     def cancel_requested(self) -> bool:
@@ -98,7 +112,7 @@ class _JobThread(QThread):
             self.progressed.emit(int(done), int(total), str(message))
 
     def run(self) -> None:
-        ctx = JobContext(self.db, self._progress, self.job._cancel.is_set)
+        ctx = JobContext(self.db, self._progress, self.job._cancel.is_set, self.job._pause.is_set)
         try:
             self.job.result = self.job.work(ctx)
         except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, shown there

@@ -56,6 +56,7 @@ CLAIM_SECONDS = 0.25  # claim about what the channels send in this long, so that
 #                      leaves few rows `unknown` that never left
 OUTCOME_BATCH = 25  # outcomes committed together…
 OUTCOME_EVERY = 0.25  # …or after this many seconds, whichever comes first
+PAUSE_POLL = 0.2  # seconds between looks at the pause switch while paused
 NOTICE_CHANNELS = ("email", "sms")
 
 
@@ -94,9 +95,14 @@ def run_dispatch(
     clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    paused: Callable[[], bool] | None = None,
 ) -> DispatchSummary:
     """Send every queued message of approved campaigns and every queued notice (or only one
-    campaign's messages) through `senders`."""
+    campaign's messages) through `senders`.
+
+    While `paused()` is true the run holds no claims: the message in hand finishes, the rest of
+    its batch goes back to the queue, and the run waits (reporting "paused") until resumed or
+    cancelled."""
     worker = worker or default_worker()
     channels = tuple(sorted(senders))
     summary = DispatchSummary()
@@ -117,11 +123,18 @@ def run_dispatch(
     cap = min((int(getattr(x, "batch_size", MAX_BATCH)) for x in senders.values()),
               default=MAX_BATCH)
     run = _Run(db, senders, summary, author=author, clock=clock, max_attempts=max_attempts,
-               backoff=backoff, progress=progress, cancelled=cancelled, total=total)
+               backoff=backoff, progress=progress, cancelled=cancelled, paused=paused,
+               total=total)
     deadline = clock() + max_wait
     try:
         size = 1
         while not run.stopped():
+            if run.paused():
+                run.report("paused")
+                paused_at = clock()
+                sleep(PAUSE_POLL)
+                deadline += clock() - paused_at  # a pause does not eat the wait for retries
+                continue
             with session_scope(db) as s:  # committed before anything of the batch leaves
                 claimed = claim_batch(s, channels=channels, worker=worker, now=clock(),
                                       campaign_id=campaign_id, limit=size)
@@ -154,11 +167,13 @@ class _Run:
                  summary: DispatchSummary, *, author: str, clock: Callable[[], datetime],
                  max_attempts: int, backoff: timedelta,
                  progress: Callable[[int, int, str], None] | None,
-                 cancelled: Callable[[], bool] | None, total: int) -> None:
+                 cancelled: Callable[[], bool] | None, paused: Callable[[], bool] | None,
+                 total: int) -> None:
         self.db, self.senders, self.summary = db, senders, summary
         self.author, self.clock = author, clock
         self.max_attempts, self.backoff = max_attempts, backoff
         self.progress, self.cancelled, self.total = progress, cancelled, total
+        self.paused: Callable[[], bool] = paused or (lambda: False)
         self.done = 0
         self.pending: list[tuple[int, str, datetime, Delivery | str]] = []
         self.last_commit = time.monotonic()
@@ -179,7 +194,7 @@ class _Run:
                 ready = [p for p in planned if self._sendable(s, rows[p.outbox_id], p)]
             unsent = [p.outbox_id for p in ready]
             for p in ready:
-                if self.stopped():
+                if self.stopped() or self.paused():
                     break
                 unsent.remove(p.outbox_id)  # from here on it may leave
                 self._send(p)
@@ -267,8 +282,11 @@ class _Run:
         if outcome != "retry":
             self.summary.add(channel, outcome)
             self.done += 1
+        self.report(f"{channel}: {outcome}")
+
+    def report(self, message: str) -> None:
         if self.progress is not None:
-            self.progress(self.done, self.total, f"{channel}: {outcome}")
+            self.progress(self.done, self.total, message)
 
 
 def _what(channel: str) -> str:

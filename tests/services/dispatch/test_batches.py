@@ -39,6 +39,38 @@ def test_cancelling_returns_the_unsent_claimed_rows_to_the_queue(db, clock):
     assert len({m.outbox_id for m in email.sent}) == 12  # nothing went twice
 
 
+def test_a_pause_holds_no_claims_and_resuming_sends_the_rest_once(db, clock):
+    approved_campaign(db, *INVOICES, mobile=None)
+    email = RecordingChannel("email")
+    while_paused: list[list[tuple[str, int, str | None]]] = []
+    messages: list[str] = []
+
+    def paused():  # the user presses Pause once the 4th message has left, Resume 3 looks later
+        return len(email.sent) >= 4 and len(while_paused) < 3
+
+    def sleep(seconds):
+        clock.sleep(seconds)
+        while_paused.append(rows(db))  # what another desktop or a crash would find
+
+    summary = run_dispatch(db, AS_OF, {"email": email}, clock=clock, sleep=sleep, worker="pc-1",
+                           progress=lambda d, t, m: messages.append(m), paused=paused)
+    assert summary.counts == {"email": {"sent": 12}} and not summary.cancelled
+    assert len({m.outbox_id for m in email.sent}) == 12 == len(email.sent)
+    assert len(while_paused) == 3 and messages.count("paused") == 3
+    # the message in hand finished, nothing is left claimed, the rest of its batch is queued
+    assert while_paused[0] == [("queued", 0, None)] * 8 + [("sent", 1, "pc-1")] * 4
+
+
+def test_cancelling_while_paused_stops_at_once(db, clock):
+    approved_campaign(db, *INVOICES, mobile=None)
+    email = RecordingChannel("email")
+    summary = run_dispatch(db, AS_OF, {"email": email}, clock=clock, sleep=clock.sleep,
+                           paused=lambda: len(email.sent) >= 2,
+                           cancelled=lambda: len(clock.waits) >= 5)
+    assert summary.cancelled and summary.counts == {"email": {"sent": 2}}
+    assert rows(db).count(("queued", 0, None)) == 10
+
+
 def test_an_unexpected_error_keeps_the_row_in_flight_and_requeues_the_rest(db, clock):
     approved_campaign(db, *INVOICES, mobile=None)
 
