@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from app import __version__
-from app.cli.common import add_db_option, as_of, open_db, parse_date
+from app.cli.common import add_db_option, as_of, open_db, parse_date, user_name
+from app.cli.users import first_admin
 from app.db import schema_head
 from app.errors import UserError
 from app.services.collection.plans import install_default_plans
@@ -20,6 +21,9 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=7, help="demo random seed (default 7)")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
                    help="the demo ledger's 'today' (default: today)")
+    p.add_argument("--admin", metavar="NAME", help="create the first user, an admin (who may "
+                   "manage users and approve campaigns)")
+    p.add_argument("--admin-email", metavar="E", help="the first admin's email address")
     add_db_option(p)
     p.set_defaults(handler=cmd_init)
 
@@ -30,8 +34,14 @@ def register(sub: Any) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     if args.debtors < 1 or args.debtors > 200_000:
         raise UserError(f"--debtors must be between 1 and 200000, got {args.debtors}")
+    if args.admin_email is not None and args.admin is None:
+        raise UserError("--admin-email needs --admin NAME")
     db = open_db(args)
+    admin = (first_admin(db, args.admin, args.admin_email, user_name(args))
+             if args.admin is not None else None)
     install_default_plans(db)
+    if admin:
+        print(admin)
     if not args.demo:
         print(f"Database ready: {db.describe()} (schema {schema_head()})")
         return 0
