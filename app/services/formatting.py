@@ -13,6 +13,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from stdnum import iban as stdnum_iban
 
 DEFAULT_LOCALE = "en_GB"
 
@@ -42,3 +43,8 @@ def number(value: Decimal | float | int, locale: str = DEFAULT_LOCALE, digits: i
 
 def day(value: date | None, locale: str = DEFAULT_LOCALE) -> str:
     return _format_date(value, format="short", locale=_locale(locale)) if value else ""
+
+
+def printed_iban(iban: str | None) -> str:
+    """The IBAN as people read and type it: groups of four (the QR code strips the spaces)."""
+    return str(stdnum_iban.format(iban)) if iban else ""

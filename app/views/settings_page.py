@@ -27,11 +27,13 @@ from app.clock import today
 from app.db import Database, schema_head
 from app.services import formatting
 from app.services.changes import ChangeSet
+from app.views.company_settings import CompanySettingsForm
 from app.views.context import AppContext
 from app.views.current_user import list_users, os_login, save_user_name
 from app.views.settings_store import app_settings
 from app.views.sms_settings import SmsSettingsForm
 from app.views.smtp_settings import SmtpSettingsForm
+from app.views.users_settings import UsersSettings
 
 
 def schema_version(db: Database) -> str:
@@ -100,6 +102,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(general, "General")
         self.tabs.addTab(self.smtp, "Email (SMTP)")
         self.tabs.addTab(self.sms, "Text messages (SMS)")
+        self.tabs.addTab(CompanySettingsForm(ctx), "Company")
+        self.tabs.addTab(UsersSettings(ctx, on_change=self.refresh), "Users")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

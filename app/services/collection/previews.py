@@ -25,6 +25,7 @@ from app.services.collection.decide import ItemFacts, ProposedAction
 from app.services.collection.plans import load_plans
 from app.services.collection.references import PAYMENT_LINK_SETTING
 from app.services.collection.templates import ItemLine, load_templates, message_context, render_step
+from app.services.formatting import printed_iban
 
 
 def company_dict(session: Session) -> dict[str, Any]:
@@ -34,7 +35,8 @@ def company_dict(session: Session) -> dict[str, Any]:
                 "default_language": "en"}
     address = ", ".join(p for p in (c.address_line1, c.address_line2,
                                     " ".join(x for x in (c.postal_code, c.city) if x)) if p)
-    return {"name": c.name, "iban": c.iban or "", "bic": c.bic or "", "phone": c.phone or "",
+    return {"name": c.name, "iban": printed_iban(c.iban), "bic": c.bic or "",
+            "phone": c.phone or "",
             "email": c.email or "", "address": address,
             "registration_number": c.registration_number or "",
             "default_language": c.default_language}

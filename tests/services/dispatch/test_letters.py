@@ -57,7 +57,7 @@ def test_formal_notice_letter_with_interest_and_a_qr_code_that_decodes(db, tmp_p
     text = PdfReader(path).pages[0].extract_text()
     for expected in ("Mise en demeure de payer", "Client F1", "12 rue des Lilas", "69003 Lyon",
                      "F1", "1 200,00 €", "31,13 €", "40,00 €", "1 271,13 €",
-                     "FR7630006000011234567890189"):
+                     "FR76 3000 6000 0112 3456 7890 189"):
         assert expected in text, expected
     rf = next(w for w in text.split() if w.startswith("RF"))
     assert qr_codes(path) == [epc_payload(
