@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app.cli.common import (
     add_as_of,
@@ -27,7 +27,13 @@ from app.services.ledger.mapping import ColumnMapping, load_profile, mapping_fro
 from app.services.ledger.pipeline import ImportOptions, import_batch
 from app.services.ledger.records import ImportReport, LedgerBatch
 from app.services.ledger.sage100 import read_sage100
-from app.services.ledger.sources import add_source, list_sources, remove_source, sync_all
+from app.services.ledger.sources import (
+    add_source,
+    list_sources,
+    remove_source,
+    sync_all,
+    update_source,
+)
 from app.services.ledger.sql_source import load_sql_config, read_sql_source
 from app.services.ledger.validate import ValidationOptions
 
@@ -100,6 +106,23 @@ def register(sub: Any) -> None:
     rm.add_argument("name")
     add_db_option(rm)
     rm.set_defaults(handler=cmd_sources_remove)
+    st = ssub.add_parser("set", help="change a source; what is not given stays")
+    st.add_argument("name")
+    st.add_argument("--location", default=None, help="new file path, URL, or SQL config file")
+    st.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="set an option (KEY= with no value removes it)")
+    when = st.add_mutually_exclusive_group()
+    when.add_argument("--every", type=int, default=None, metavar="MINUTES")
+    when.add_argument("--manual", action="store_true", help="sync only on request")
+    on = st.add_mutually_exclusive_group()
+    on.add_argument("--enable", dest="enabled", action="store_const", const=True, default=None)
+    on.add_argument("--disable", dest="enabled", action="store_const", const=False)
+    add_db_option(st)
+    st.set_defaults(handler=cmd_sources_set)
+    te = ssub.add_parser("test", help="read a source without importing it; print what it holds")
+    te.add_argument("name")
+    add_db_option(te)
+    te.set_defaults(handler=cmd_sources_test)
 
     ex = sub.add_parser("export", help="export the ledger")
     esub = ex.add_subparsers(dest="export_command", metavar="FORMAT", required=True)
@@ -225,13 +248,21 @@ def _option_value(v: str) -> Any:
     return v
 
 
-def cmd_sources_add(args: argparse.Namespace) -> int:
-    opts: dict[str, Any] = {}
-    for item in args.option:
+def _options(items: list[str], opts: dict[str, Any] | None = None) -> dict[str, Any]:
+    opts = dict(opts or {})
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             raise UserError(f"--option {item}: use KEY=VALUE")
-        opts[key.strip()] = _option_value(value.strip())
+        if value.strip():
+            opts[key.strip()] = _option_value(value.strip())
+        else:
+            opts.pop(key.strip(), None)
+    return opts
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    opts = _options(args.option)
     src = add_source(open_db(args), args.name, args.kind, args.location, options=opts,
                      schedule_minutes=args.every)
     print(f"Source {src.name} ({src.kind}) added")
@@ -241,6 +272,29 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 def cmd_sources_remove(args: argparse.Namespace) -> int:
     remove_source(open_db(args), args.name)
     print(f"Source {args.name} removed")
+    return 0
+
+
+def cmd_sources_set(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    current = {s.name: s for s in list_sources(db)}.get(args.name)
+    if current is None:
+        raise UserError(f"No ledger source named '{args.name}'")
+    schedule: int | None | Literal["keep"] = (None if args.manual else args.every
+                                              if args.every is not None else "keep")
+    src = update_source(db, args.name, location=args.location,
+                        options=_options(args.option, current.options) if args.option else None,
+                        schedule_minutes=schedule, enabled=args.enabled)
+    every = f"every {src.schedule_minutes} min" if src.schedule_minutes else "manual"
+    print(f"Source {src.name} ({src.kind}) updated: {src.location}, {every}, "
+          f"{'enabled' if src.enabled else 'disabled'}")
+    return 0
+
+
+def cmd_sources_test(args: argparse.Namespace) -> int:
+    from app.services.ledger.source_probe import probe_saved_source
+
+    print(f"{args.name}: {probe_saved_source(open_db(args), args.name).describe()}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Ledger sources: the configured sources with their last sync, Sync now (through the job
-runner, with progress and cancel), Import file… (the wizard), and the automatic sync that runs
-due sources every N minutes while the app is open (`SyncScheduler`).
+runner, with progress and cancel), Import file… (the wizard), Add… / Edit… / Remove / Test
+(source_editing), and the automatic sync that runs due sources every N minutes while the app is
+open (`SyncScheduler`).
 
 Hook for the main window: `SyncScheduler(ctx)` emits `status_changed(str)` with "Last sync …"
 for the status bar; `SourcesPage(ctx, scheduler)` is the page.
@@ -35,6 +36,7 @@ from app.services.formatting import day
 from app.services.ledger.source_list import SourceRow, list_sources
 from app.views.context import AppContext
 from app.views.row_table_model import RowTableModel
+from app.views.source_editing import SourceEditing
 
 if TYPE_CHECKING:
     from app.services.ledger.sources import SyncOutcome
@@ -154,21 +156,30 @@ class SourcesPage(QWidget):
         self.view.setModel(self.model)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(lambda: self.scheduler.sync())
         self.import_button = QPushButton("Import file…")
         self.import_button.clicked.connect(self.open_wizard)
+        self.edit = SourceEditing(self)
         self.status = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.import_button)
+        buttons.addSpacing(16)
+        for b in self.edit.buttons:
+            buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
-        self.hint = QLabel("Add sources with <code>collecta sources add NAME --kind fec "
-                           "--location FILE --every 60</code>.")
+        layout.addWidget(self.edit.result)
+        self.hint = QLabel("Set up each source once with Add… (a nightly FEC or Excel export, "
+                           "Sage 100, another SQL database); Sync now, or its schedule, then "
+                           "imports what changed. Double-click a source to edit it.")
+        self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.scheduler.status_changed.connect(self.status.setText)
         self.scheduler.synced.connect(lambda _o: self.refresh())
@@ -177,11 +188,24 @@ class SourcesPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        chosen = self.selected()
         rows = list_sources(self.ctx.db)
         self.model.set_rows(rows)
+        if chosen is not None:
+            self.select(chosen.name)
         self.view.resizeColumnsToContents()
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.status.setText(describe_last_sync(rows))
+        self.edit.selection_changed()
+
+    def selected(self) -> SourceRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def select(self, name: str) -> None:
+        for i, row in enumerate(self.model.rows):
+            if row.name == name:
+                self.view.selectRow(i)
 
     def open_wizard(self) -> None:
         from app.views.import_wizard import ImportWizard

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import keyring
+from keyring.errors import KeyringError
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -38,7 +39,12 @@ def source_url(url: str, source_name: str | None) -> URL:
     except ArgumentError as exc:
         raise UserError(f"Source URL '{url}' is not valid: {exc}") from None
     if parsed.password is None and source_name and not parsed.drivername.startswith("sqlite"):
-        secret = keyring.get_password(KEYRING_SERVICE, source_name)
+        try:
+            secret = keyring.get_password(KEYRING_SERVICE, source_name)
+        except KeyringError as exc:
+            raise SourceUnavailable(f"The password of source '{source_name}' cannot be read "
+                                    f"from the system keyring: {exc or type(exc).__name__}"
+                                    ) from None
         if secret:
             parsed = parsed.set(password=secret)
     return parsed
@@ -52,9 +58,9 @@ def _engine(url: URL) -> Engine:
                 raise UserError("A SQLite source must be a file")
             return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
         return create_engine(url)
-    except NoSuchModuleError:
-        raise SourceUnavailable(f"No driver for {url.drivername} (for SQL Server install "
-                                "pyodbc and use mssql+pyodbc://…)") from None
+    except (NoSuchModuleError, ImportError) as exc:  # unknown dialect, or its driver missing
+        raise SourceUnavailable(f"No driver for {url.drivername} ({exc}; for SQL Server "
+                                "install pyodbc and use mssql+pyodbc://…)") from None
 
 
 @contextmanager
