@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import date
 from decimal import Decimal
 
+import keyring as keyring_module
 import pytest
 
 from app.cli import main
@@ -131,3 +133,22 @@ def test_password_comes_from_the_keyring_only_when_the_url_has_none(memory_keyri
     assert source_url("mssql+pyodbc://collecta@erp/SAGE", "ERP").password == "s3cret"
     assert source_url("mssql+pyodbc://collecta:given@erp/SAGE", "ERP").password == "given"
     assert source_url("mssql+pyodbc://collecta@erp/SAGE", None).password is None
+
+
+def test_no_keyring_and_no_driver_are_plain_messages(monkeypatch):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from app.services.ledger.connection import SourceUnavailable, read_only
+
+    previous = keyring_module.get_keyring()
+    keyring_module.set_keyring(NoKeyring())
+    try:
+        with pytest.raises(SourceUnavailable, match="password of source 'sage' cannot be read "
+                           "from the system keyring: No recommended backend"):
+            source_url("mssql+pyodbc://sa@srv/COMPTA", "sage")
+    finally:
+        keyring_module.set_keyring(previous)
+    monkeypatch.setitem(sys.modules, "pyodbc", None)  # the driver package is not installed
+    with pytest.raises(SourceUnavailable, match=r"No driver for mssql\+pyodbc \(.*pyodbc"), \
+            read_only("mssql+pyodbc://sa:x@srv/COMPTA"):
+        pass
