@@ -63,9 +63,12 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, message: str) -> None:
         print(f"\r{done}/{total} {message}".ljust(60), end="", file=sys.stderr, flush=True)
 
+    live = sys.stderr.isatty()  # a scheduled task's log gets the summary, not 1,000 \r lines
     summary = run_dispatch(db, as_of(args), senders, campaign_id=args.campaign,
-                           author=user_name(args), domain=domain, progress=progress)
-    print("", file=sys.stderr)
+                           author=user_name(args), domain=domain,
+                           progress=progress if live else None)
+    if live:
+        print("", file=sys.stderr)
     for line in summary.lines():
         print(line)
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, UserError
@@ -196,3 +196,14 @@ def open_count(session: Session, campaign_id: int) -> int:
         OutboxMessage.campaign_id == campaign_id,
         OutboxMessage.state.in_(("queued", "sending")))).all())
 
+
+def waiting_counts(session: Session, senders: tuple[str, ...],
+                   campaign_id: int | None = None) -> dict[str, int]:
+    """Queued messages per channel that no sender of this run could take (a channel not set
+    up), and call tasks, which people work: what the run's summary must not leave unsaid."""
+    q = (select(OutboxMessage.channel, func.count()).where(
+        OutboxMessage.state == "queued", OutboxMessage.channel.not_in(senders))
+        .group_by(OutboxMessage.channel))
+    if campaign_id is not None:
+        q = q.where(OutboxMessage.campaign_id == campaign_id)
+    return {channel: int(n) for channel, n in session.execute(q)}

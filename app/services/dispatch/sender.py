@@ -39,6 +39,7 @@ from app.services.dispatch.outbox import (
     open_count,
     recover_interrupted,
     release_claims,
+    waiting_counts,
 )
 from app.services.dispatch.prepare import Planned, RunShared, apply_plans, plan_batch
 from app.services.dispatch.results import (
@@ -58,6 +59,11 @@ OUTCOME_BATCH = 25  # outcomes committed together…
 OUTCOME_EVERY = 0.25  # …or after this many seconds, whichever comes first
 PAUSE_POLL = 0.2  # seconds between looks at the pause switch while paused
 NOTICE_CHANNELS = ("email", "sms")
+WAITING_WHY = {
+    "email": "no SMTP server is set up (Settings → Email (SMTP), or collecta smtp set)",
+    "sms": "no SMS gateway is set up (Settings → Text messages, or collecta sms set)",
+    "call": "call tasks for people, on the worklist's Calls today",
+}
 
 
 @dataclass
@@ -67,6 +73,7 @@ class DispatchSummary:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     recovered_unknown: int = 0
     cancelled: bool = False
+    waiting: dict[str, int] = field(default_factory=dict)  # queued, no sender for the channel
 
     def add(self, channel: str, outcome: str) -> None:
         per = self.counts.setdefault(channel, {})
@@ -80,6 +87,8 @@ class DispatchSummary:
                for ch, per in sorted(self.counts.items())]
         if self.recovered_unknown:
             out.append(f"{self.recovered_unknown} interrupted earlier, now unknown")
+        out += [f"{ch}: {n} waiting — {WAITING_WHY.get(ch, 'no sender for this channel')}"
+                for ch, n in sorted(self.waiting.items())]
         return out or ["nothing to send"]
 
 
@@ -151,6 +160,8 @@ def run_dispatch(
     finally:
         for sender in senders.values():
             sender.close()
+    with session_scope(db) as s:
+        summary.waiting = waiting_counts(s, channels, campaign_id)
     _close_campaigns(db, campaign_id, clock())
     return summary
 
