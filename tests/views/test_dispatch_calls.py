@@ -8,9 +8,7 @@ from app.db import session_scope
 from app.models import AppUser, OutboxMessage, Promise
 from app.services.collection.approval import approve_campaign
 from app.services.collection.builder import build_campaign
-from app.services.dispatch.outbox import enqueue_campaign
 from tests import factories as f
-from tests.services.dispatch.conftest import NOON
 
 AS_OF = date(2025, 6, 30)
 
@@ -25,8 +23,7 @@ def test_a_call_task_is_worked_from_calls_today(window, ledger, qtbot):
         f.invoice(s, c6, 880, due=date(2025, 6, 8), issued=date(2025, 5, 9), ref="M1")
     with session_scope(ledger) as s:
         built = build_campaign(s, AS_OF, user="Alice Martin")
-        approve_campaign(s, built.campaign_id, user="Bruno Petit")
-        enqueue_campaign(s, built.campaign_id, author="Collecta", at=NOON)
+        approve_campaign(s, built.campaign_id, user="Bruno Petit")  # queues the calls
     page = window.show_page("dispatch")
     calls = page.calls
     page.setCurrentWidget(calls)

@@ -4,11 +4,10 @@ column (or any other) works with notices and campaign messages mixed."""
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import session_scope
 from app.models import Campaign, Debtor, OutboxMessage
-from app.services.dispatch.outbox import enqueue_campaign
 from app.views.dispatch_models import NOTICE_TEXT
 from tests.views.test_dispatch_page import approved
 
@@ -37,7 +36,8 @@ def test_notices_show_as_rule_notices_and_the_campaign_column_sorts(window, ledg
     approved(ledger)  # one campaign: C1's letter, C4's letter, C5's email
     with session_scope(ledger) as s:
         campaign = s.scalar(select(Campaign.id))
-        assert enqueue_campaign(s, campaign, author="Bruno Petit", at=NOON) == 3
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.campaign_id == campaign)) == 3  # queued at approval
     first = queue_notice(ledger, "C2", 1)
     second = queue_notice(ledger, "C1", 2)
     page = window.show_page("dispatch")

@@ -13,10 +13,8 @@ from app.models import Activity, AppUser, Debtor, Dispute, OutboxMessage, Promis
 from app.services.changes import ChangeSet
 from app.services.collection.approval import approve_campaign
 from app.services.collection.builder import build_campaign
-from app.services.dispatch.outbox import enqueue_campaign
 from app.views import calls_view
 from tests import factories as f
-from tests.services.dispatch.conftest import NOON
 
 AS_OF = date(2025, 6, 30)
 DUE = date(2025, 6, 8)
@@ -38,8 +36,7 @@ def three_calls_for_alice(db) -> None:
             f.invoice(s, d, amount, due=DUE, issued=DUE - timedelta(days=30), ref=f"{ref}-1")
     with session_scope(db) as s:
         built = build_campaign(s, AS_OF, user="Alice Martin")
-        approve_campaign(s, built.campaign_id, user="Bruno Petit")
-        enqueue_campaign(s, built.campaign_id, author="Collecta", at=NOON)
+        approve_campaign(s, built.campaign_id, user="Bruno Petit")  # queues the calls
 
 
 def click_tab(qtbot, tabs, index):

@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.services.activity import log_activity
 from app.services.collection.previews import render_stored_actions
+from app.services.dispatch.enqueue import enqueue_campaign
 from app.services.ledger.open_items import open_items_query
 
 APPROVER_ROLES = ("manager", "admin")
@@ -75,6 +76,7 @@ def approve_campaign(session: Session, campaign_id: int, *, user: str) -> None:
                         "pending approval can be approved")
     c.status, c.decided_by, c.decided_at = "approved", approver.name, utcnow()
     _store_previews(session, c.id)
+    enqueue_campaign(session, c.id, author=approver.name, at=c.decided_at)
     count = session.scalar(select(CampaignAction.id).where(
         CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False)).limit(1))
     log_activity(session, author=approver.name, kind="campaign_approved",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Company, Debtor, OutboxMessage
 from app.services.activity import log_activity
-from app.services.dispatch.smtp_settings import load_smtp_settings
+from app.services.dispatch.enqueue import message_domain
 
 _CHUNK = 500
 TEXTS: dict[str, dict[str, str]] = {
@@ -119,7 +119,7 @@ def compose_notices(session: Session, requests: Sequence[NoticeRequest], as_of: 
     """The final text of each requested notice (reads debtors in bulk; writes nothing)."""
     if not requests:
         return []
-    domain = domain or load_smtp_settings(session).domain
+    domain = domain or message_domain(session)
     fallback = session.scalar(select(Company.default_language).limit(1)) or "en"
     wanted = sorted({r.debtor_id for r in requests})
     debtors: dict[int, tuple[str, str, str | None]] = {}

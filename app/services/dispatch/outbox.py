@@ -1,5 +1,6 @@
-"""The outbox rows themselves: enqueue an approved campaign, claim rows atomically, recover rows
-a crash left in `sending`, list them, and let a person confirm an `unknown` one.
+"""The outbox rows themselves (approval queues them: app/services/dispatch/enqueue.py): claim
+rows atomically, recover rows a crash left in `sending`, list them, and let a person confirm an
+`unknown` one.
 
 At most once (ARCHITECTURE.md, Reliability): rows are claimed by one `UPDATE … WHERE
 state='queued'` (with `FOR UPDATE SKIP LOCKED` on PostgreSQL), committed before anything leaves,
@@ -10,53 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, UserError
-from app.models import Campaign, CampaignAction, Debtor, OutboxMessage
+from app.models import Campaign, Debtor, OutboxMessage
 from app.services.activity import log_activity
 from app.services.dispatch.results import LABELS, record_sent
 
 FINAL_STATES = ("sent", "failed", "unknown", "dropped")
-
-
-def message_id_for(campaign_id: int, action_id: int, channel: str, domain: str) -> str:
-    """Deterministic: the same action and channel always carry the same Message-ID."""
-    return f"<collecta.c{campaign_id}.a{action_id}.{channel}@{domain}>"
-
-
-def enqueue_campaign(session: Session, campaign_id: int, *, author: str, at: datetime,
-                     domain: str = "collecta.invalid") -> int:
-    """One row per approved action × channel (an email + SMS step gives two); idempotent."""
-    c = session.get(Campaign, campaign_id)
-    if c is None:
-        raise NotFoundError(f"Campaign #{campaign_id} does not exist")
-    if c.status not in ("approved", "dispatched"):
-        raise UserError(f"Campaign #{c.id} is {c.status.replace('_', ' ')}; only an approved "
-                        "campaign can be sent")
-    existing = set(session.execute(
-        select(OutboxMessage.action_id, OutboxMessage.channel)
-        .where(OutboxMessage.campaign_id == c.id)).all())
-    added = 0
-    for a in session.scalars(select(CampaignAction).where(
-            CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False),
-            CampaignAction.sent_at.is_(None)).order_by(CampaignAction.id)):
-        for channel in a.channels:
-            if (a.id, channel) in existing:
-                continue
-            session.add(OutboxMessage(
-                campaign_id=c.id, action_id=a.id, debtor_id=a.debtor_id, channel=channel,
-                state="queued", message_id=message_id_for(c.id, a.id, channel, domain),
-                as_of=c.as_of, attempts=0, created_at=at))
-            added += 1
-    if added:
-        log_activity(session, author=author, kind="outbox_queued", at=at,
-                     summary=f"Campaign #{c.id}: {added} message(s) queued for sending",
-                     detail={"campaign_id": c.id, "messages": added})
-    session.flush()
-    return added
 
 
 def approved_campaign_ids(session: Session) -> list[int]:
@@ -105,11 +70,16 @@ def claim_batch(session: Session, *, channels: tuple[str, ...], worker: str, now
             .order_by(OutboxMessage.id).limit(limit))
     if campaign_id is not None:
         pick = pick.where(OutboxMessage.campaign_id == campaign_id)
+    chosen: Any = pick.scalar_subquery()
     if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # Lock first, then update those ids: inside `UPDATE … WHERE id IN (SELECT … LIMIT n
+        # FOR UPDATE SKIP LOCKED)` PostgreSQL may re-run the subquery and claim more than n.
+        chosen = list(session.scalars(pick.with_for_update(skip_locked=True)))
+        if not chosen:
+            return []
     claimed = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(pick.scalar_subquery()), OutboxMessage.state == "queued")
+        .where(OutboxMessage.id.in_(chosen), OutboxMessage.state == "queued")
         .values(state="sending", claimed_by=worker, claimed_at=now,
                 attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.id)

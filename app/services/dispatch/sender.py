@@ -31,10 +31,10 @@ from app.services.dispatch.channel import (
     TransientSendError,
     UncertainSendError,
 )
+from app.services.dispatch.enqueue import enqueue_campaign
 from app.services.dispatch.outbox import (
     approved_campaign_ids,
     claim_batch,
-    enqueue_campaign,
     next_retry_at,
     open_count,
     recover_interrupted,

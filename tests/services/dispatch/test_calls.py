@@ -10,8 +10,7 @@ from app.db import session_scope
 from app.errors import UserError
 from app.models import Activity, Dispute, OutboxMessage, Promise, StepHistory
 from app.services.dispatch.calls import calls_today, record_call_outcome
-from app.services.dispatch.outbox import enqueue_campaign
-from tests.services.dispatch.conftest import AS_OF, NOON, approved_campaign
+from tests.services.dispatch.conftest import AS_OF, approved_campaign
 
 AT = datetime(2025, 6, 12, 10, tzinfo=UTC)
 
@@ -19,11 +18,9 @@ AT = datetime(2025, 6, 12, 10, tzinfo=UTC)
 def call_campaign(db):
     # due 2025-05-20, 23 days late: the call (+20) is due, the formal
     # notice (+30) is not due yet
-    cid = approved_campaign(db, ("F1", "1200", date(2025, 5, 20)), ("F2", "300", date(2025, 5, 20)),
+    approved_campaign(db, ("F1", "1200", date(2025, 5, 20)), ("F2", "300", date(2025, 5, 20)),
                             mobile="06 12 34 56 78")
-    with session_scope(db) as s:
-        enqueue_campaign(s, cid, author="Collecta", at=NOON)
-    with session_scope(db) as s:
+    with session_scope(db) as s:  # approval queued the calls: no send run is needed
         return calls_today(s, AS_OF, "Marie Curie")
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from app.cli import main
 from app.db import session_scope
-from app.services.dispatch.outbox import claim_next, enqueue_campaign, recover_interrupted
+from app.services.dispatch.outbox import claim_next, recover_interrupted
 from app.services.dispatch.smtp_settings import SmtpSettings, save_smtp_settings
 from tests.services.dispatch.conftest import NOON, approved_campaign
 
@@ -20,7 +20,7 @@ def test_dispatch_then_list_and_confirm_from_the_command_line(sqlite_db, smtp_se
                                                               tmp_path, monkeypatch):
     monkeypatch.setenv("COLLECTA_DATA_DIR", str(tmp_path))
     url = sqlite_db.url
-    cid = approved_campaign(sqlite_db, ("F1", "1200", date(2025, 6, 2)),
+    approved_campaign(sqlite_db, ("F1", "1200", date(2025, 6, 2)),
                             ("F2", "300", date(2025, 4, 1)),
                       mobile=None)
     with session_scope(sqlite_db) as s:
@@ -28,7 +28,6 @@ def test_dispatch_then_list_and_confirm_from_the_command_line(sqlite_db, smtp_se
                                            security="plain", from_address="relances@dupuis.fr",
                                            per_minute=0), user="Marie Curie")
         # a run that died while sending the F2 letter
-        enqueue_campaign(s, cid, author="Collecta", at=NOON)
         claim_next(s, channels=("letter",), worker="crashed-pc", now=NOON)
         recover_interrupted(s, worker="crashed-pc", stale_before=NOON, at=NOON)
     code, out, _ = run(capsys, "--db", url, "dispatch", "--as-of", "2025-06-12", "--user",

@@ -42,11 +42,13 @@ def states(db):
 
 def test_emails_arrive_with_headers_both_parts_and_a_pdf_statement(db, smtp_server, tmp_path,
                                                                    clock):
+    settings = smtp(smtp_server.port, bcc="archive@dupuis.fr")
+    with session_scope(db) as s:  # set up before the approval, which queues the messages
+        save_smtp_settings(s, settings, user="Marie Curie")
     cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)), ("F2", "300", date(2025, 6, 1)),
                             mobile=None)
     with_manager(db)
-    channel = EmailChannel(smtp(smtp_server.port, bcc="archive@dupuis.fr"),
-                           archive_dir=tmp_path / "archive")
+    channel = EmailChannel(settings, archive_dir=tmp_path / "archive")
     summary = run_dispatch(db, AS_OF, {"email": channel}, clock=clock, domain="dupuis.fr")
     assert summary.counts == {"email": {"sent": 2}}
     assert channel.connections == 1 and len(smtp_server.sessions) == 1  # one per batch

@@ -88,12 +88,14 @@ def test_a_notice_left_sending_by_a_crash_becomes_unknown_and_is_not_resent(db, 
                                                                             clock):
     approved_campaign(db, ("F1", "1200", date(2025, 6, 2)), mobile=None)
     notice = queue_notice(db)
-    with session_scope(db) as s:  # pc-1 claimed the notice (the only queued row), then died
+    with session_scope(db) as s:  # pc-1 claimed the reminder and the notice, then died
+        reminder = claim_next(s, channels=("email",), worker="pc-1", now=NOON)
         assert claim_next(s, channels=("email",), worker="pc-1", now=NOON) == notice
     summary = run_dispatch(db, AS_OF, {"email": channel(smtp_server.port)}, worker="pc-1",
                            clock=clock)
-    assert summary.recovered_unknown == 1 and state(db, notice) == "unknown"
-    assert [m["To"] for m in smtp_server.messages()] == ["ap-f1@client.example"]
+    assert summary.recovered_unknown == 2
+    assert (state(db, reminder), state(db, notice)) == ("unknown", "unknown")
+    assert smtp_server.messages() == []  # neither is sent again without a person's word
 
 
 def test_a_notice_without_recipient_fails_with_the_reason(db, smtp_server, clock):

@@ -8,14 +8,15 @@ from sqlalchemy import select
 from app.db import session_scope
 from app.models import Activity, Campaign, CampaignAction, OutboxMessage, StepHistory
 from app.services.dispatch.channel import PermanentSendError, TransientSendError
+from app.services.dispatch.enqueue import enqueue_campaign
 from app.services.dispatch.outbox import (
     claim_next,
     confirm_message,
-    enqueue_campaign,
     list_outbox,
     recover_interrupted,
 )
 from app.services.dispatch.sender import run_dispatch
+from app.services.dispatch.smtp_settings import SmtpSettings, save_smtp_settings
 from tests import factories as f
 from tests.services.dispatch.conftest import AS_OF, NOON, RecordingChannel, approved_campaign
 
@@ -31,15 +32,19 @@ def timeline(db, kind_prefix=""):
                 if a.kind.startswith(kind_prefix) and a.debtor_id is not None]
 
 
-def test_an_email_and_sms_step_gives_two_messages_with_deterministic_ids(db):
-    cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
+def test_approval_queues_an_email_and_sms_step_as_two_messages_with_deterministic_ids(db):
     with session_scope(db) as s:
-        assert enqueue_campaign(s, cid, author="Collecta", at=NOON, domain="dupuis.fr") == 2
-        assert enqueue_campaign(s, cid, author="Collecta", at=NOON, domain="dupuis.fr") == 0
+        save_smtp_settings(s, SmtpSettings(host="smtp.dupuis.fr",
+                                           from_address="relances@dupuis.fr"), user="Marie Curie")
+    cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
+    with session_scope(db) as s:  # queued by the approval itself, in the sender's domain
+        assert enqueue_campaign(s, cid, author="Collecta", at=NOON) == 0
         action_id = s.scalar(select(CampaignAction.id))
-        ids = sorted(m.message_id for m in s.scalars(select(OutboxMessage)))
-    assert ids == [f"<collecta.c{cid}.a{action_id}.email@dupuis.fr>",
-                   f"<collecta.c{cid}.a{action_id}.sms@dupuis.fr>"]
+        rows = sorted((m.message_id, m.state) for m in s.scalars(select(OutboxMessage)))
+        queued = s.scalar(select(Activity.summary).where(Activity.kind == "outbox_queued"))
+    assert rows == [(f"<collecta.c{cid}.a{action_id}.email@dupuis.fr>", "queued"),
+                    (f"<collecta.c{cid}.a{action_id}.sms@dupuis.fr>", "queued")]
+    assert queued == f"Campaign #{cid}: 2 message(s) queued for sending"
 
 
 def test_dispatch_sends_each_message_once_and_marks_the_steps_sent(db, clock):
@@ -62,9 +67,7 @@ def test_dispatch_sends_each_message_once_and_marks_the_steps_sent(db, clock):
 
 
 def test_a_claimed_row_cannot_be_claimed_twice(db):
-    cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
-    with session_scope(db) as s:
-        enqueue_campaign(s, cid, author="Collecta", at=NOON)
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
     with session_scope(db) as s:
         first = claim_next(s, channels=("email",), worker="pc-1", now=NOON)
     with session_scope(db) as s:
@@ -75,9 +78,7 @@ def test_a_claimed_row_cannot_be_claimed_twice(db):
 
 
 def test_a_row_left_sending_becomes_unknown_and_is_never_resent(db, clock):
-    cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
-    with session_scope(db) as s:
-        enqueue_campaign(s, cid, author="Collecta", at=NOON)
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
     with session_scope(db) as s:  # a sender claimed the email, then the PC lost power
         claim_next(s, channels=("email",), worker="pc-1", now=NOON)
     email, sms = RecordingChannel("email"), RecordingChannel("sms")
@@ -92,9 +93,7 @@ def test_a_row_left_sending_becomes_unknown_and_is_never_resent(db, clock):
 
 
 def test_confirming_an_unknown_message(db, clock):
-    cid = approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
-    with session_scope(db) as s:
-        enqueue_campaign(s, cid, author="Collecta", at=NOON)
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)))
     with session_scope(db) as s:
         email_id = claim_next(s, channels=("email",), worker="pc-1", now=NOON)
         sms_id = claim_next(s, channels=("sms",), worker="pc-1", now=NOON)
