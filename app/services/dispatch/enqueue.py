@@ -14,6 +14,12 @@ from sqlalchemy.orm import Session
 from app.errors import NotFoundError, UserError
 from app.models import Campaign, CampaignAction, Company, OutboxMessage
 from app.services.activity import log_activity
+from app.services.dispatch.recipients import (
+    RECIPIENT_LENGTH,
+    fit,
+    primary_contacts,
+    recipient_for,
+)
 from app.services.dispatch.smtp_settings import load_smtp_settings
 
 
@@ -44,15 +50,19 @@ def enqueue_campaign(session: Session, campaign_id: int, *, author: str, at: dat
     existing = set(session.execute(
         select(OutboxMessage.action_id, OutboxMessage.channel)
         .where(OutboxMessage.campaign_id == c.id)).all())
+    wanted = [(action_id, debtor_id, channel) for action_id, debtor_id, channels in
+              session.execute(
+                  select(CampaignAction.id, CampaignAction.debtor_id, CampaignAction.channels)
+                  .where(CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False),
+                         CampaignAction.sent_at.is_(None)).order_by(CampaignAction.id))
+              for channel in channels if (action_id, channel) not in existing]
+    contacts = primary_contacts(session, (debtor_id for _, debtor_id, _ in wanted))
     rows = [{"campaign_id": c.id, "action_id": action_id, "debtor_id": debtor_id,
              "channel": channel, "kind": "reminder", "state": "queued", "attempts": 0,
              "message_id": message_id_for(c.id, action_id, channel, domain), "as_of": c.as_of,
-             "created_at": at}
-            for action_id, debtor_id, channels in session.execute(
-                select(CampaignAction.id, CampaignAction.debtor_id, CampaignAction.channels)
-                .where(CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False),
-                       CampaignAction.sent_at.is_(None)).order_by(CampaignAction.id))
-            for channel in channels if (action_id, channel) not in existing]
+             "created_at": at, "recipient": fit(recipient_for(channel, contacts.get(debtor_id)),
+                                RECIPIENT_LENGTH)}
+            for action_id, debtor_id, channel in wanted]
     if rows:
         session.execute(insert(OutboxMessage), rows)
         log_activity(session, author=author, kind="outbox_queued", at=at,

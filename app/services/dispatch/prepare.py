@@ -36,18 +36,16 @@ from app.services.collection.templates import (
     render_step,
 )
 from app.services.dispatch.channel import InvoiceRef, PreparedMessage
+from app.services.dispatch.recipients import (
+    RECIPIENT_LENGTH,
+    SUBJECT_LENGTH,
+    fit,
+    primary_contacts,
+    recipient_for,
+)
 from app.services.dispatch.results import record_dropped, record_items_dropped
 from app.services.ledger.open_items import allocated_after, open_items_query
 from app.services.money import from_cents
-
-
-def _contacts(session: Session, debtor_ids: list[int]) -> dict[int, Contact]:
-    """Each debtor's primary contact (else its first one)."""
-    out: dict[int, Contact] = {}
-    for c in session.scalars(select(Contact).where(Contact.debtor_id.in_(debtor_ids))
-                             .order_by(Contact.is_primary.desc(), Contact.id)):
-        out.setdefault(c.debtor_id, c)
-    return out
 
 
 def _open_invoices(session: Session, as_of: date, debtor_ids: list[int]) -> dict[int, Any]:
@@ -56,18 +54,6 @@ def _open_invoices(session: Session, as_of: date, debtor_ids: list[int]) -> dict
     return {r.item_id: r for r in session.execute(select(items).where(
         items.c.debtor_id.in_(debtor_ids), items.c.item_type == "invoice",
         items.c.residual_cents > 0))}
-
-
-def _recipient(channel: str, c: Contact | None) -> str | None:
-    if c is None:
-        return None
-    if channel == "email":
-        return c.email or None
-    if channel in ("sms", "call"):
-        return c.mobile or c.phone or None
-    lines = [c.name, c.address_line1, c.address_line2,
-             " ".join(x for x in (c.postal_code, c.city) if x)]
-    return "\n".join(x for x in lines if x) or None
 
 
 def _address(d: Debtor, c: Contact | None) -> list[str]:
@@ -149,8 +135,9 @@ def apply_plans(session: Session, planned: list[Planned], *, at: datetime
         if p.items_dropped:
             record_items_dropped(session, m, at=at, numbers=list(p.items_dropped))
         if p.message is not None and m.kind != "notice":
-            m.recipient, m.subject, m.body = p.message.recipient, p.message.subject, \
-                p.message.body
+            m.recipient = fit(p.message.recipient, RECIPIENT_LENGTH)
+            m.subject = fit(p.message.subject, SUBJECT_LENGTH)
+            m.body = p.message.body
     session.flush()
     return rows
 
@@ -186,7 +173,7 @@ def _plan_reminders(session: Session, reminders: list[OutboxMessage], as_of: dat
     invoices = {i: (number, ref) for i, number, ref in session.execute(
         select(Invoice.id, Invoice.number, Invoice.external_ref).where(
             Invoice.id.in_(wanted_all)))}
-    contacts = _contacts(session, debtor_ids)
+    contacts = primary_contacts(session, debtor_ids)
     out: dict[int, Planned] = {}
     for m in reminders:
         action = actions[m.action_id]  # type: ignore[index]
@@ -246,7 +233,7 @@ def _reminder(m: OutboxMessage, debtor: Debtor, step: PlanStep, currency: str, r
                                     if step.with_interest else due)
     return PreparedMessage(
         outbox_id=m.id, message_id=m.message_id, channel=m.channel, campaign_id=m.campaign_id,
-        action_id=m.action_id, debtor_id=debtor.id, recipient=_recipient(m.channel, contact),
+        action_id=m.action_id, debtor_id=debtor.id, recipient=recipient_for(m.channel, contact),
         subject=text["subject"], body=text["body"] or "",
         reply_to=manager.email if manager is not None else None, context=context, as_of=as_of,
         invoices=tuple(InvoiceRef(r.number, invoices[r.item_id][1]) for r in rows))
