@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -24,11 +25,31 @@ def default_db_url() -> str:
     return f"sqlite:///{(data_dir() / 'collecta.db').as_posix()}"
 
 
-def resolve_db_url(cli_value: str | None = None) -> str:
-    """`--db` wins over COLLECTA_DB, which wins over the SQLite file in the data folder."""
+@dataclass(frozen=True, slots=True)
+class DbChoice:
+    """The database to open and why: "option" (--db), "environment" (COLLECTA_DB),
+    "remembered" (the desktop's last database) or "default" (the file in the data folder)."""
+
+    url: str
+    origin: str
+
+
+def choose_db(cli_value: str | None = None, remembered: str | None = None) -> DbChoice:
+    """`--db` wins over COLLECTA_DB, then `remembered` (the GUI passes the database it used
+    last, read from its settings; the CLI passes none), then the SQLite file in the data folder."""
     if cli_value:
-        return cli_value
-    return os.environ.get(ENV_DB) or default_db_url()
+        return DbChoice(cli_value, "option")
+    if os.environ.get(ENV_DB):
+        return DbChoice(os.environ[ENV_DB], "environment")
+    default = default_db_url()
+    if remembered and remembered != default:
+        return DbChoice(remembered, "remembered")
+    return DbChoice(default, "default")
+
+
+def resolve_db_url(cli_value: str | None = None, remembered: str | None = None) -> str:
+    """The URL of `choose_db`."""
+    return choose_db(cli_value, remembered).url
 
 
 def resources_dir() -> Path:

@@ -33,6 +33,7 @@ from app.errors import ConflictError, DatabaseError, ReadOnlyError
 from app.schema_version import alembic_config as alembic_config  # re-exported: tests, CLI
 from app.schema_version import current_revision
 from app.schema_version import schema_head as schema_head  # re-exported: CLI, views, snapshot
+from app.services.database_password import connect_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -83,9 +84,13 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine for `url`: SQLite with WAL, foreign keys, busy timeout; PostgreSQL via psycopg."""
+def make_engine(url: str, *, read_only: bool = False, password: str | None = None) -> Engine:
+    """An engine for `url`: SQLite with WAL, foreign keys, busy timeout; PostgreSQL via psycopg.
+
+    A server database connects with `password` when given (the URL itself stays without it)."""
     parsed = _parse_url(url)
+    if password:
+        parsed = parsed.set(password=password)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
@@ -196,9 +201,13 @@ def _is_snapshot_file(path: Path) -> bool:
     return row is not None
 
 
-def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) -> Database:
+def open_database(url: str, *, upgrade: bool = True, read_only: bool = False,
+                  password: str | None = None) -> Database:
     """Open (creating if needed) and upgrade the database at `url`.
 
+    A server URL without a password connects with `password`, else the one stored in the OS
+    keyring (services/database_password.py), else libpq's pgpass; neither is added to
+    `Database.url`, which the window title and the remembered last database show.
     Raises DatabaseError with a one-line reason when the file is corrupt, the server does not
     answer, the folder is not writable or the schema is newer than this program.
     """
@@ -212,7 +221,8 @@ def open_database(url: str, *, upgrade: bool = True, read_only: bool = False) ->
             # A snapshot for offline review stays read-only however it is opened (CLI --db,
             # File > Open database, the last database reopened at start).
             read_only = _is_snapshot_file(path)
-    engine = make_engine(url, read_only=read_only)
+    engine = make_engine(url, read_only=read_only,
+                         password=connect_url(_parse_url(url), password).password)
     try:
         if upgrade and not read_only:
             _upgrade(engine, path)

@@ -33,6 +33,17 @@ def pg_base_url() -> str | None:
     return value if "://" in value else "postgresql://127.0.0.1:5432/test"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `pg` need the server: without COLLECTA_TEST_PG they are not run at all, as
+    the `db` fixture then has no PostgreSQL variant (deselected, not skipped)."""
+    if pg_base_url():
+        return
+    dropped = [item for item in items if item.get_closest_marker("pg") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item.get_closest_marker("pg") is None]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db" in metafunc.fixturenames:
         engines = ["sqlite"] + (["pg"] if pg_base_url() else [])

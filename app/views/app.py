@@ -2,7 +2,8 @@
 the worklist, waits until it is painted, prints `smoke ok: N worklist rows` and returns 0.
 
 On first start (no database at the default location) the demo ledger is generated so that a
-fresh install shows data. A database that cannot be opened is a message and exit status 2.
+fresh install shows data. Which database opens, and what happens when the one used last cannot
+be opened, is in start_database.py; no database to open is a message and exit status 2.
 """
 
 from __future__ import annotations
@@ -12,27 +13,22 @@ import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.clock import today
-from app.config import APP_AUTHOR, APP_NAME, data_dir, default_db_url, resolve_db_url
-from app.db import open_database
-from app.errors import DatabaseError
+from app.config import APP_AUTHOR, APP_NAME
 from app.views.context import AppContext
 from app.views.current_user import current_user_name
 from app.views.icons import app_icon
 from app.views.main_window import MainWindow
+from app.views.start_database import open_start_database
 from app.views.user_locale import babel_locale
 from app.views.worklist_view import WorklistView
 
 FIRST_START_DEBTORS = 300
 FIRST_START_SEED = 7
 SMOKE_TIMEOUT_S = 120.0
-
-
-def is_first_start(url: str) -> bool:
-    return url == default_db_url() and not (data_dir() / "collecta.db").exists()
 
 
 def _application(smoke: bool) -> QApplication:
@@ -51,15 +47,10 @@ def _application(smoke: bool) -> QApplication:
 def run_gui(db_url: str | None, smoke: bool = False) -> int:
     app = _application(smoke)
     app.setWindowIcon(app_icon())
-    url = resolve_db_url(db_url)
-    first_start = is_first_start(url)
-    try:
-        db = open_database(url)
-    except DatabaseError as exc:
-        print(f"collecta: {exc}", file=sys.stderr)
-        if not smoke:
-            QMessageBox.critical(None, "Collecta", f"The database cannot be opened.\n\n{exc}")
+    started = open_start_database(db_url, smoke)
+    if started is None:
         return 2
+    db, first_start = started.db, started.first_start
     ctx = AppContext(db, current_user_name(db), today(), locale=babel_locale())
     window = MainWindow(ctx)
     if smoke:

@@ -89,9 +89,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Import ledger file…", self.import_ledger_file)
         file_menu.addSeparator()
+        self._action(file_menu, "New &empty database…", self.new_empty_database)
         self._action(file_menu, "&New demo database…", self.new_demo_database)
         self._action(file_menu, "&Open database…", self.open_database_file,
                      QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Connect to team database…", self.connect_team_database)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("&Help")
@@ -206,6 +208,20 @@ class MainWindow(QMainWindow):
             return
         run_demo_job(self.ctx, db, dialog.debtors(), dialog.seed(),
                      lambda _summary: self.switch_database(db))
+
+    def new_empty_database(self) -> None:
+        from app.views.new_database import new_empty_database
+
+        new_empty_database(self)
+
+    def connect_team_database(self) -> None:
+        from app.views.team_db_dialog import TeamDatabaseDialog
+
+        dialog = TeamDatabaseDialog(self.ctx, self)
+        accepted = dialog.exec() == TeamDatabaseDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted and dialog.database is not None:
+            self.switch_database(dialog.database)
 
     def open_database_file(self) -> None:
         start = str(Path(read_str(app_settings(), "database/last_folder", str(Path.home()))))
