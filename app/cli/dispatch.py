@@ -23,6 +23,7 @@ from app.models import OUTBOX_STATES
 from app.services.dispatch.configured import configured_senders
 from app.services.dispatch.outbox import confirm_message, list_outbox
 from app.services.dispatch.sender import run_dispatch
+from app.services.dispatch.sender_lock import exclusive_sending
 
 OUTBOX_COLUMNS = ("id", "campaign", "debtor", "name", "channel", "state", "recipient",
                   "attempts", "error")
@@ -64,9 +65,10 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
         print(f"\r{done}/{total} {message}".ljust(60), end="", file=sys.stderr, flush=True)
 
     live = sys.stderr.isatty()  # a scheduled task's log gets the summary, not 1,000 \r lines
-    summary = run_dispatch(db, as_of(args), senders, campaign_id=args.campaign,
-                           author=user_name(args), domain=domain,
-                           progress=progress if live else None)
+    with exclusive_sending(data_dir(), db.url):
+        summary = run_dispatch(db, as_of(args), senders, campaign_id=args.campaign,
+                               author=user_name(args), domain=domain,
+                               progress=progress if live else None)
     if live:
         print("", file=sys.stderr)
     for line in summary.lines():

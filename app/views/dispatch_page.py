@@ -28,6 +28,7 @@ from app.services.changes import ChangeSet
 from app.services.dispatch.configured import configured_senders
 from app.services.dispatch.outbox import confirm_message, list_outbox
 from app.services.dispatch.sender import DispatchSummary, run_dispatch
+from app.services.dispatch.sender_lock import exclusive_sending
 from app.views.calls_view import CallsTodayView
 from app.views.context import AppContext
 from app.views.dispatch_models import OutboxTableModel
@@ -45,9 +46,10 @@ def dispatch_work(user: str, as_of_day: object) -> object:
     def work(jc: JobContext) -> DispatchSummary:
         with jc.session() as s:
             senders, domain = configured_senders(s, data_dir() / "archive")
-        return run_dispatch(jc.db, as_of_day, senders, author=user,  # type: ignore[arg-type]
-                            domain=domain, progress=jc.progress, cancelled=jc.cancelled,
-                            paused=jc.paused)
+        with exclusive_sending(data_dir(), jc.db.url):
+            return run_dispatch(jc.db, as_of_day, senders, author=user,  # type: ignore[arg-type]
+                                domain=domain, progress=jc.progress, cancelled=jc.cancelled,
+                                paused=jc.paused)
 
     return work
 

@@ -90,3 +90,18 @@ def test_cancel_keeps_the_rest_queued_and_says_so(throttled, ledger, qtbot):
     assert outbox.summary.text().startswith(
         f"Cancelled — the rest stays queued. email: {sent} sent")
     assert email_states(ledger).count(("queued", None)) == COUNT - sent
+
+
+def test_send_while_a_scheduled_run_sends_says_so(throttled, ledger, qtbot, tmp_path):
+    from app.config import data_dir
+    from app.services.dispatch.sender_lock import exclusive_sending
+
+    outbox, sink = throttled
+    with exclusive_sending(data_dir(), ledger.url):  # `collecta dispatch` from the task scheduler
+        outbox.send_button.click()
+        qtbot.waitUntil(lambda: outbox.summary.text().startswith("Stopped:"), timeout=10_000)
+    assert "already sending from this database" in outbox.summary.text()
+    assert reminders(sink) == [] and outbox.send_button.isEnabled()
+    assert email_states(ledger).count(("queued", None)) == COUNT
+    box = outbox.ctx.jobs.error_box()
+    assert box is not None and "already sending" in box.text()
