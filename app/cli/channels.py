@@ -5,8 +5,6 @@ COLLECTA_SMS_TOKEN or a prompt, never from argv) and `collecta invoice-pdfs set|
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from app.cli.common import (
     emit_json,
     emit_settings,
     open_db,
+    secret_input,
     user_name,
 )
 from app.clock import utcnow
@@ -96,12 +95,6 @@ def _register_invoice_pdfs(sub: Any) -> None:
     ch.set_defaults(handler=cmd_invoice_pdfs_check)
 
 
-def _token(args: argparse.Namespace) -> str | None:
-    if args.ask_token:
-        return getpass.getpass("Auth header value (stored in the keyring): ") or None
-    return os.environ.get(TOKEN_ENV) or None
-
-
 def cmd_sms_set(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {name: getattr(args, name).strip() for name in SMS_OPTIONS
                                if getattr(args, name) is not None}
@@ -118,7 +111,7 @@ def cmd_sms_set(args: argparse.Namespace) -> int:
         changes["max_segments"] = args.max_segments
     if "default_region" in changes:
         changes["default_region"] = changes["default_region"].upper()
-    token = _token(args)
+    token = secret_input(args.ask_token, TOKEN_ENV, "Auth header value (stored in the keyring): ")
     with session_scope(open_db(args)) as s:
         settings = replace(load_sms_settings(s), **changes)
         save_sms_settings(s, settings, user=user_name(args), token=token)

@@ -7,6 +7,7 @@ import csv
 import getpass
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -125,3 +126,12 @@ def _numeric(v: str) -> bool:
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise UserError(message)
+
+
+def secret_input(ask: bool, env: str, prompt: str) -> str | None:
+    """A secret for the keyring: typed at a prompt when asked, else from the environment
+    variable `env` (scheduled installs), never from the command line (it would show in the
+    process list and the shell history)."""
+    if ask:
+        return getpass.getpass(prompt) or None
+    return os.environ.get(env) or None

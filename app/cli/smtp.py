@@ -5,12 +5,17 @@ from the command line, and is kept in the OS keyring."""
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from dataclasses import asdict, replace
 from typing import Any
 
-from app.cli.common import add_db_option, add_format, emit_settings, open_db, user_name
+from app.cli.common import (
+    add_db_option,
+    add_format,
+    emit_settings,
+    open_db,
+    secret_input,
+    user_name,
+)
 from app.db import session_scope
 from app.errors import UserError
 from app.services.dispatch.email_channel import send_test_email
@@ -55,19 +60,14 @@ def register(sub: Any) -> None:
     te.set_defaults(handler=cmd_test)
 
 
-def _password(args: argparse.Namespace) -> str | None:
-    if args.ask_password:
-        return getpass.getpass("SMTP password (stored in the keyring): ") or None
-    return os.environ.get(PASSWORD_ENV) or None
-
-
 def cmd_set(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {name: getattr(args, name).strip() for name in TEXT_OPTIONS
                                if getattr(args, name) is not None}
     for name in ("port", "security", "per_minute"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
-    password = _password(args)
+    password = secret_input(args.ask_password, PASSWORD_ENV,
+                            "SMTP password (stored in the keyring): ")
     with session_scope(open_db(args)) as s:
         settings = replace(load_smtp_settings(s), **changes)
         if password and not settings.username:

@@ -65,7 +65,7 @@ def test_bad_settings_are_refused_and_nothing_is_stored(db, capsys, monkeypatch,
 
 def test_the_token_can_be_typed_at_a_prompt(db, capsys, monkeypatch,
                                             memory_keyring):  # noqa: F811
-    import app.cli.channels as cli
+    import app.cli.common as cli
 
     monkeypatch.delenv("COLLECTA_SMS_TOKEN", raising=False)
     prompts = []
