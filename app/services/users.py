@@ -107,7 +107,7 @@ def _clean_email(name: str, email: str | None) -> str | None:
     if len(addresses) != 1:
         raise UserError(f"User '{name}': '{value}' is not an email address "
                         "(expected name@example.com)")
-    return addresses[0]
+    return value  # as typed: sending gives an international domain its ASCII form
 
 
 def _active_admins(session: Session) -> list[str]:
