@@ -130,15 +130,21 @@ class OutboxRow:
 
 def list_outbox(session: Session, state: str | None = None,
                 campaign_id: int | None = None) -> list[OutboxRow]:
-    q = (select(OutboxMessage, Debtor.external_ref, Debtor.name)
-         .join(Debtor, Debtor.id == OutboxMessage.debtor_id).order_by(OutboxMessage.id))
+    """The rows as the outbox view and `collecta outbox list` show them, oldest first (columns,
+    not ORM objects: a big campaign's outbox is fifteen thousand rows, reloaded on changes)."""
+    m = OutboxMessage
+    q = (select(m.id, m.campaign_id, Debtor.external_ref, Debtor.name, m.channel, m.state,
+                m.recipient, m.subject, m.attempts, m.last_error, m.message_id, m.finished_at,
+                m.archive_path)
+         .join(Debtor, Debtor.id == m.debtor_id).order_by(m.id))
     if state:
-        q = q.where(OutboxMessage.state == state)
+        q = q.where(m.state == state)
     if campaign_id is not None:
-        q = q.where(OutboxMessage.campaign_id == campaign_id)
-    return [OutboxRow(m.id, m.campaign_id, ref, name, m.channel, m.state, m.recipient, m.subject,
-                      m.attempts, m.last_error, m.message_id, m.finished_at, m.archive_path)
-            for m, ref, name in session.execute(q).all()]
+        q = q.where(m.campaign_id == campaign_id)
+    return [OutboxRow(i, cid, ref, name, channel, st, recipient, subject, attempts, error, mid,
+                      finished, archive)
+            for i, cid, ref, name, channel, st, recipient, subject, attempts, error, mid,
+            finished, archive in session.execute(q)]
 
 
 def confirm_message(session: Session, outbox_id: int, *, sent: bool, user: str,
