@@ -63,3 +63,19 @@ def test_testing_without_a_server_says_how_to_set_one(sqlite_db, capsys):
     code, _, err = run(capsys, "--db", sqlite_db.url, "smtp", "test", "alice@dupuis.fr")
     assert (code, err) == (2, "collecta: smtp test: no SMTP server is set (collecta smtp set "
                               "--host …)\n")
+
+
+def test_the_password_can_be_typed_at_a_prompt(sqlite_db, capsys, monkeypatch, memory_keyring):
+    import app.cli.common as common
+
+    monkeypatch.delenv("COLLECTA_SMTP_PASSWORD", raising=False)
+    prompts = []
+    monkeypatch.setattr(common.getpass, "getpass", lambda text: prompts.append(text) or "pw")
+    code, _, _ = run(capsys, "--db", sqlite_db.url, "smtp", "set", "--host", "smtp.dupuis.fr",
+                     "--username", "relances", "--from-address", "relances@dupuis.fr",
+                     "--ask-password")
+    assert code == 0 and prompts == ["SMTP password (stored in the keyring): "]
+    assert memory_keyring.secrets == {("Collecta", "smtp:relances@smtp.dupuis.fr"): "pw"}
+    code, _, err = run(capsys, "--db", sqlite_db.url, "smtp", "set", "--username", "",
+                       "--ask-password")
+    assert code == 2 and err == "collecta: smtp set: a password needs a login (--username)\n"
