@@ -40,15 +40,15 @@ def dispatch_process(url, data_dir):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_killing_the_sender_never_duplicates_and_loses_nothing(sqlite_db, tmp_path):
+def test_killing_the_sender_never_duplicates_and_loses_nothing(db, tmp_path):
     # every invoice 6 days late on 2025-06-12: step 2 "First reminder", email only
-    approved_campaign(sqlite_db, *[(f"F{i}", str(100 + i), date(2025, 6, 6) - timedelta(days=i % 3))
+    approved_campaign(db, *[(f"F{i}", str(100 + i), date(2025, 6, 6) - timedelta(days=i % 3))
                                    for i in range(DEBTORS)], mobile=None)
     sink = SlowSink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        with session_scope(sqlite_db) as s:
+        with session_scope(db) as s:
             save_smtp_settings(s, SmtpSettings(host="127.0.0.1", port=controller.port,
                                                security="plain", per_minute=0,
                                                from_address="relances@dupuis.fr"),
@@ -56,7 +56,7 @@ def test_killing_the_sender_never_duplicates_and_loses_nothing(sqlite_db, tmp_pa
         rng = random.Random(6)
         for _ in range(KILLS):
             before = len(sink.envelopes)
-            proc = dispatch_process(sqlite_db.url, tmp_path)
+            proc = dispatch_process(db.url, tmp_path)
             # wait for the run to start sending, then kill it a random moment later
             deadline = time.monotonic() + 30
             while len(sink.envelopes) == before and proc.poll() is None \
@@ -65,13 +65,13 @@ def test_killing_the_sender_never_duplicates_and_loses_nothing(sqlite_db, tmp_pa
             time.sleep(rng.uniform(0.0, 0.15))
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-        final = dispatch_process(sqlite_db.url, tmp_path)
+        final = dispatch_process(db.url, tmp_path)
         assert final.wait(timeout=120) == 0
     finally:
         controller.stop()
     arrived = Counter(mail["Message-ID"] for mail in sink.messages())
     assert arrived and max(arrived.values()) == 1  # nothing reached the server twice
-    with session_scope(sqlite_db) as s:
+    with session_scope(db) as s:
         rows = s.scalars(select(OutboxMessage)).all()
         states = Counter(m.state for m in rows)
         assert len(rows) == DEBTORS and set(states) <= {"sent", "failed", "unknown"}
