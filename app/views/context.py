@@ -29,6 +29,8 @@ class AppContext(QObject):
     open_debtor_requested = Signal(int)
     # {"segment": str} | {"manager": str} | {"debtor_id": int}: show the worklist filtered to it
     worklist_filter_requested = Signal(dict)
+    # a long background task's state for the status bar ("Sending: 45 of 300"); "" when done
+    background_status = Signal(str)
 
     def __init__(self, db: Database, user_name: str, as_of: date, parent: QObject | None = None,
                  *, locale: str = DEFAULT_LOCALE):

@@ -143,9 +143,13 @@ class OutboxView(QWidget):
         job.progressed.connect(self._sending_progress)
         job.finished.connect(self._sent)
 
-    def _sending_progress(self, _done: int, _total: int, message: str) -> None:
+    def _sending_progress(self, done: int, total: int, message: str) -> None:
         """The table shows the queued rows once the run has queued them, and the states
-        when it pauses (a refresh per message would cost more than the sending)."""
+        when it pauses (a refresh per message would cost more than the sending); the status
+        bar shows the count on every page."""
+        self.ctx.background_status.emit(
+            f"Sending paused: {done} of {total}" if message == "paused"
+            else f"Sending: {done} of {total}")
         if not self._seen_progress or message == "paused":
             self._seen_progress = True
             self.refresh()
@@ -153,6 +157,7 @@ class OutboxView(QWidget):
     def _sent(self, job: Job[DispatchSummary]) -> None:
         """After the run, cancelled or not (the runner skips on_done for a cancelled job, but
         a cancelled send still has its summary); an error is also shown in the error dialog."""
+        self.ctx.background_status.emit("")
         summary = job.result
         if summary is not None:
             head = "Cancelled — the rest stays queued. " if summary.cancelled else "Done. "

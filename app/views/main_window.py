@@ -122,10 +122,22 @@ class MainWindow(QMainWindow):
         self.status_sync = QLabel()
         self.status_sync.setContentsMargins(8, 0, 8, 0)
         self.statusBar().insertPermanentWidget(0, self.status_sync)
+        # a send in progress, seen from every page; the link opens the Sending page
+        self.status_background = QLabel()
+        self.status_background.setContentsMargins(8, 0, 8, 0)
+        self.status_background.linkActivated.connect(lambda _key: self.show_page("dispatch"))
+        self.statusBar().insertPermanentWidget(0, self.status_background)
+        self.ctx.background_status.connect(self._show_background_status)
         scheduler = SyncScheduler(self.ctx, self)
         scheduler.status_changed.connect(self.status_sync.setText)
         self.ctx.sync_scheduler = scheduler
         scheduler.start()
+
+    def _show_background_status(self, text: str) -> None:
+        label = self.status_background
+        label.setText(f'<a href="dispatch">{text}</a>' if text else "")
+        # a rich-text label does not grow by itself inside the status bar's layout
+        label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text) + 20 if text else 0)
 
     def import_ledger_file(self) -> None:
         from app.views.import_wizard import ImportWizard  # pandas: loaded when first used

@@ -72,9 +72,16 @@ def test_pause_releases_the_queue_and_resume_sends_the_rest_once(throttled, ledg
     assert sent < COUNT and states.count(("queued", None)) == COUNT - sent
     assert all(state in ("queued", "sent") for state, _ in states)  # nothing held
     outbox.grab().save("/tmp/shots/sending_paused.png")
+    window = outbox.window()  # the count is on the status bar of every page; its link leads here
+    qtbot.waitUntil(lambda: "Sending paused: " in window.status_background.text())
+    window.show_page("worklist")
+    window.grab().save("/tmp/shots/sending_status_bar.png")
+    window.status_background.linkActivated.emit("dispatch")
+    assert window.stack.currentWidget() is window.page("dispatch")
     panel.pause_button.click()
     qtbot.waitUntil(lambda: outbox.summary.text().startswith("Done."), timeout=20_000)
     assert not panel.isVisible() and outbox.send_button.isEnabled()
+    assert window.status_background.text() == ""
     assert sorted(r[0] for r in reminders(sink)) == sorted(
         f"ap{i}@client.example" for i in range(COUNT))  # each exactly once
 
