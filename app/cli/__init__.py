@@ -19,7 +19,7 @@ from app.errors import UserError
 
 # Imported only when a command is given, so that opening the app does not pay for pandas & co.
 COMMAND_MODULES = ["setup", "debtors", "reports", "snapshot", "campaign", "ledger", "rules",
-                   "dispatch", "channels", "smtp", "users", "company"]
+                   "dispatch", "channels", "smtp", "users", "company", "contacts"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,4 +1,5 @@
-"""`collecta debtors list|import-insurer FILE` and `collecta debtor show REF`."""
+"""`collecta debtors list|import-insurer FILE` and `collecta debtor show REF` (`debtor set`:
+contacts.py)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def register(sub: Any) -> None:
     add_format(s)
     add_db_option(s)
     s.set_defaults(handler=cmd_show)
+    from app.cli.contacts import register_debtor_set
+
+    register_debtor_set(ssub)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

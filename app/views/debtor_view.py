@@ -1,6 +1,6 @@
 """One debtor's page: header (contacts, balances, credit limit, the credit insurer's latest score
-and limit), then open items, payments and the activity timeline in tabs; a note is added from the
-timeline tab."""
+and limit; Edit… and the contact buttons correct them), then open items, payments and the
+activity timeline in tabs; a note is added from the timeline tab."""
 
 from __future__ import annotations
 
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 from app.errors import NotFoundError, UserError
 from app.services import formatting
 from app.services.changes import ChangeSet
+from app.services.debtor_edit import EditableDebtor, edit_choices, editable_debtor
 from app.services.debtors import DebtorDetail, OpenItem, add_note, debtor_detail
 from app.services.risk.assessments import Assessment, latest_assessment
 from app.views.cell_format import segment_label
+from app.views.contacts_panel import ContactsPanel
 from app.views.context import AppContext
 from app.views.debtor_models import (
     DtoTableModel,
@@ -56,6 +58,7 @@ class DebtorView(QWidget):
         self.debtor_id = debtor_id
         self.detail: DebtorDetail | None = None
         self.assessment: Assessment | None = None
+        self.editable: EditableDebtor | None = None  # with the version edits must name
         self._explanations: dict[int, str] = {}
         self.items_model = OpenItemsTableModel(ctx.locale, self)
         self.payments_model = PaymentsTableModel(ctx.locale, self)
@@ -76,10 +79,10 @@ class DebtorView(QWidget):
         self.balances = QLabel()
         self.credit = QLabel()
         self.insurer = QLabel()
-        self.contacts = QLabel()
-        self.contacts.setTextFormat(Qt.TextFormat.RichText)
-        self.contacts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.contacts.setWordWrap(True)
+        self.contacts = ContactsPanel(self.ctx, self.debtor_id)
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setToolTip("Account manager, language, segment, credit limit, tags")
+        self.edit_button.clicked.connect(self.edit_details)
         for label in (self.balances, self.credit, self.insurer):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -90,6 +93,7 @@ class DebtorView(QWidget):
         grid.setContentsMargins(12, 10, 12, 10)
         grid.setHorizontalSpacing(24)
         grid.addWidget(self.name, 0, 0, 1, 2)
+        grid.addWidget(self.edit_button, 0, 1, Qt.AlignmentFlag.AlignRight)
         grid.addWidget(self.identity, 1, 0, 1, 2)
         grid.addWidget(_caption("Balances"), 2, 0)
         grid.addWidget(_caption("Contacts"), 2, 1)
@@ -209,14 +213,19 @@ class DebtorView(QWidget):
         with self.ctx.db.sessions() as session:
             detail = debtor_detail(session, self.debtor_id, self.ctx.as_of)
             self.assessment = latest_assessment(session, self.debtor_id, self.ctx.as_of)
+            self.editable = editable_debtor(session, self.debtor_id)
         self.show_detail(detail)
+        self.contacts.show_debtor(self.editable)
+        self.edit_button.setEnabled(not self.ctx.read_only)
 
     def _refresh(self) -> None:
         try:
             self.reload()
         except NotFoundError as exc:
-            self.detail = None
+            self.detail = self.editable = None
             self.name.setText(str(exc))
+            self.contacts.show_debtor(None)
+            self.edit_button.setEnabled(False)
             for model in (self.items_model, self.payments_model, self.timeline_model):
                 model.set_rows([])
             self.note_edit.setEnabled(False)
@@ -242,7 +251,6 @@ class DebtorView(QWidget):
                               + formatting.day(d.as_of, loc))
         self.credit.setText(_credit_text(d, loc))
         self.insurer.setText(_insurer_text(d, self.assessment, loc))
-        self.contacts.setText(_contacts_html(d) or "<i>No contact on file</i>")
         self.items_model.set_rows(d.open_items)
         self.payments_model.set_rows(d.payments)
         self.timeline_model.set_rows(d.timeline)
@@ -263,6 +271,19 @@ class DebtorView(QWidget):
             self._refresh()
 
     # --- writing -----------------------------------------------------------------------------
+    def edit_details(self) -> QWidget | None:
+        """The collection fields' dialog, on the version this page shows."""
+        from app.views.debtor_edit_dialog import DebtorEditDialog
+
+        if self.editable is None or self.ctx.read_only:
+            return None
+        with self.ctx.db.sessions() as session:
+            choices = edit_choices(session)
+        dialog = DebtorEditDialog(self.ctx, self.editable, choices, self)
+        dialog.open()
+        self.edit_dialog = dialog
+        return dialog
+
     def add_note(self) -> None:
         text = self.note_edit.text().strip()
         if not text or self.ctx.read_only:
@@ -336,14 +357,3 @@ def _insurer_text(d: DebtorDetail, a: Assessment | None, loc: str) -> str:
     if over:
         return f'<span style="color:{OVER_LIMIT}"><b>Above insurer limit:</b> {text}</span>'
     return text
-
-
-def _contacts_html(d: DebtorDetail) -> str:
-    lines = []
-    for c in d.contacts:
-        who = escape(c.name or "Contact") + (f" <i>({escape(c.role)})</i>" if c.role else "")
-        if c.is_primary:
-            who = f"<b>{who}</b>"
-        reach = [escape(v) for v in (c.email, c.phone, c.mobile, c.address) if v]
-        lines.append(" · ".join([who, *reach]))
-    return "<br>".join(lines)
