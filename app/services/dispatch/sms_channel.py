@@ -80,15 +80,20 @@ def sms_token(settings: SmsSettings) -> str | None:
     return keyring.get_password(KEYRING_SERVICE, settings.keyring_user)
 
 
-def e164(number: str, region: str = "FR") -> str:
-    """'06 12 34 56 78' (FR) → '+33612345678'; PermanentSendError when it is not a number."""
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        raise PermanentSendError(f"invalid number '{number}'") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise PermanentSendError(f"invalid number '{number}'")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+def e164(number: str, region: str = "FR", *fallbacks: str | None) -> str:
+    """'06 12 34 56 78' (FR) → '+33612345678'; a number written without its country code is
+    read as one of `region`, then each fallback region, the first that makes it valid.
+    PermanentSendError when it is a number of none of them."""
+    for where in (region, *fallbacks):
+        if not where:
+            continue
+        try:
+            parsed = phonenumbers.parse(number, where.upper())
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise PermanentSendError(f"invalid number '{number}'")
 
 
 def sms_segments(text: str) -> tuple[str, int]:
@@ -129,7 +134,10 @@ class SmsChannel:
         self.settings, self.token = settings, token
 
     def send(self, message: PreparedMessage) -> Delivery:
-        to = e164(message.recipient or "", self.settings.default_region)
+        # the debtor's country first: a Belgian customer's '0470 12 34 56' is a Belgian mobile
+        country = message.context.get("debtor", {}).get("country")
+        to = e164(message.recipient or "", country or self.settings.default_region,
+                  self.settings.default_region)
         text = message.body.strip()
         encoding, parts = sms_segments(text)
         if parts > self.settings.max_segments:

@@ -29,6 +29,9 @@ def settings(url):
 def test_numbers_are_normalised_to_e164():
     assert e164("06 12 34 56 78", "FR") == "+33612345678"
     assert e164("+44 20 7946 0958", "FR") == "+442079460958"
+    # a Belgian customer's national mobile, then a French one for the same Belgian customer
+    assert e164("0470 12 34 56", "BE", "FR") == "+32470123456"
+    assert e164("06 12 34 56 78", "BE", "FR") == "+33612345678"
     with pytest.raises(PermanentSendError, match="invalid number '12'"):
         e164("12", "FR")
 
@@ -76,3 +79,13 @@ def test_refused_sms_and_invalid_numbers_fail_on_the_timeline(db, gateway, clock
     assert reasons == [
         'SMS not sent: gateway refused the SMS (400): {"error": "unknown originator"}',
         "SMS not sent: invalid number '0612'"]
+
+
+def test_a_national_number_is_read_in_the_debtors_country(db, gateway, clock):
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)), mobile="0470 12 34 56")
+    with session_scope(db) as s:
+        from app.models import Debtor
+        s.scalar(select(Debtor)).country = "BE"
+    summary = run_dispatch(db, AS_OF, {"sms": SmsChannel(settings(gateway.url))}, clock=clock)
+    assert summary.counts == {"sms": {"sent": 1}}
+    assert gateway.received[-1][1]["recipient"] == "+32470123456"  # not refused as French
