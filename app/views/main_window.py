@@ -266,6 +266,14 @@ class MainWindow(QMainWindow):
         self.show_page(last if last in self.specs else next(iter(self.specs)))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        sending = self.status_background.text()
+        if sending and self.isVisible() and QMessageBox.question(
+                self, "Collecta", "Messages are being sent. Quit anyway? The message in hand "
+                "finishes; the rest stays queued for the next send.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            event.ignore()
+            return
         if self.ctx.jobs is not None:
             for job in list(self.ctx.jobs.jobs()):
                 job.cancel()

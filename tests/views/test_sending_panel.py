@@ -112,3 +112,23 @@ def test_send_while_a_scheduled_run_sends_says_so(throttled, ledger, qtbot, tmp_
     assert email_states(ledger).count(("queued", None)) == COUNT
     box = outbox.ctx.jobs.error_box()
     assert box is not None and "already sending" in box.text()
+
+
+def test_closing_the_window_while_sending_asks_first(throttled, ledger, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    outbox, sink = throttled
+    window = outbox.window()
+    window.show()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    outbox.send_button.click()
+    qtbot.waitUntil(lambda: len(reminders(sink)) >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.status_background.text() != "")
+    assert not window.close() and window.isVisible()  # "No": keeps sending
+    assert asked and asked[0].startswith("Messages are being sent. Quit anyway?")
+    assert window.close()  # "Yes": stops after the message in hand
+    sent = len(reminders(sink))
+    assert sent < COUNT and email_states(ledger).count(("queued", None)) == COUNT - sent
