@@ -125,7 +125,8 @@ def test_a_database_from_init_gets_a_manager_who_can_approve(db, capsys):
     assert (code, err) == (2, "collecta: Marc is a controller; only a manager or an admin can "
                               "approve or reject a campaign\n")
     code, out, _ = run(capsys, "--db", url, "campaign", "approve", "1", "--user", "Ana")
-    assert (code, out) == (0, "Campaign #1 approved by Ana\n")
+    assert (code, out) == (0, "Campaign #1 approved by Ana: 1 message(s) queued for "
+                              "sending (collecta dispatch)\n")
     code, out, _ = run(capsys, "--db", url, "campaign", "list", "--format", "json")
     assert [(c["status"], c["decided_by"]) for c in json.loads(out)] == [("approved", "Ana")]
 

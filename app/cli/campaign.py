@@ -118,8 +118,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     db = open_db(args)
     with session_scope(db) as session:
-        approve_campaign(session, args.id, user=args.user)
-    print(f"Campaign #{args.id} approved by {args.user}")
+        queued = approve_campaign(session, args.id, user=args.user)
+    print(f"Campaign #{args.id} approved by {args.user}: {queued} message(s) queued for "
+          "sending (collecta dispatch)")
     return 0
 
 

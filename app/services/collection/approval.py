@@ -68,7 +68,9 @@ def _store_previews(session: Session, campaign_id: int) -> None:
         session.execute(update(CampaignAction), [{"id": i, "preview": p} for i, p in texts.items()])
 
 
-def approve_campaign(session: Session, campaign_id: int, *, user: str) -> None:
+def approve_campaign(session: Session, campaign_id: int, *, user: str) -> int:
+    """Lock the campaign, store each kept line's text and queue its messages; returns how many
+    messages were queued."""
     approver = require_approver(session, user)
     c = _campaign(session, campaign_id)
     if c.status not in OPEN_FOR_EDIT:
@@ -76,13 +78,14 @@ def approve_campaign(session: Session, campaign_id: int, *, user: str) -> None:
                         "pending approval can be approved")
     c.status, c.decided_by, c.decided_at = "approved", approver.name, utcnow()
     _store_previews(session, c.id)
-    enqueue_campaign(session, c.id, author=approver.name, at=c.decided_at)
+    queued = enqueue_campaign(session, c.id, author=approver.name, at=c.decided_at)
     count = session.scalar(select(CampaignAction.id).where(
         CampaignAction.campaign_id == c.id, CampaignAction.excluded.is_(False)).limit(1))
     log_activity(session, author=approver.name, kind="campaign_approved",
                  summary=f"Campaign #{c.id} of {c.as_of.isoformat()} approved"
                  + ("" if count else " (no action left)"), detail={"campaign_id": c.id})
     session.flush()
+    return queued
 
 
 def reject_campaign(session: Session, campaign_id: int, *, user: str, reason: str) -> None:

@@ -43,7 +43,8 @@ def test_build_show_approve_and_explain_from_the_command_line(sqlite_db, capsys)
                               "admin can approve or reject a campaign\n")
     code, out, _ = run(capsys, "--db", url, "campaign", "approve", "1", "--user",
                        "Claire Dubois")
-    assert (code, out) == (0, "Campaign #1 approved by Claire Dubois\n")
+    assert (code, out) == (0, "Campaign #1 approved by Claire Dubois: 1 message(s) queued for "
+                              "sending (collecta dispatch)\n")
     code, out, _ = run(capsys, "--db", url, "campaign", "list", "--format", "csv")
     assert out.splitlines()[1].startswith("1,2025-05-04,approved,1,0,400.00 EUR,Julien Moreau,")
     code, _, err = run(capsys, "--db", url, "campaign", "reject", "1", "--user",
