@@ -19,7 +19,7 @@ from app.cli.common import (
 from app.clock import utcnow
 from app.config import data_dir
 from app.db import session_scope
-from app.models import OUTBOX_STATES
+from app.models import OUTBOX_CHANNELS, OUTBOX_STATES
 from app.services.dispatch.configured import configured_senders
 from app.services.dispatch.outbox import confirm_message, list_outbox
 from app.services.dispatch.sender import run_dispatch
@@ -41,6 +41,7 @@ def register(sub: Any) -> None:
     lst = osub.add_parser("list", help="messages, newest last")
     lst.add_argument("--state", choices=list(OUTBOX_STATES))
     lst.add_argument("--campaign", type=int)
+    lst.add_argument("--channel", choices=list(OUTBOX_CHANNELS))
     add_format(lst)
     add_db_option(lst)
     lst.set_defaults(handler=cmd_list)
@@ -78,7 +79,8 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with session_scope(open_db(args)) as s:
-        rows = list_outbox(s, state=args.state, campaign_id=args.campaign)
+        rows = list_outbox(s, state=args.state, campaign_id=args.campaign,
+                           channel=args.channel)
     notice = None if args.format == "json" else "rule notice"  # a notice has no campaign
     emit_rows([{"id": r.outbox_id, "campaign": notice if r.campaign_id is None else r.campaign_id,
                 "debtor": r.debtor_ref, "name": r.debtor_name, "channel": r.channel,

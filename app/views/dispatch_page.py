@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.clock import utcnow
 from app.config import data_dir
 from app.db import session_scope
-from app.models import OUTBOX_STATES
+from app.models import OUTBOX_CHANNELS, OUTBOX_STATES
 from app.services.changes import ChangeSet
 from app.services.dispatch.configured import configured_senders
 from app.services.dispatch.outbox import confirm_message, list_outbox
@@ -37,6 +37,8 @@ from app.views.print_letters import LetterPrinter, letters
 from app.views.sending_panel import SEND_LANE, SendingPanel
 from app.views.sms_settings import SmsSettingsForm
 from app.views.smtp_settings import SmtpSettingsForm
+
+CHANNEL_NAMES = {"email": "Emails", "sms": "SMS", "letter": "Letters", "call": "Calls"}
 
 
 def dispatch_work(user: str, as_of_day: object) -> object:
@@ -73,6 +75,11 @@ class OutboxView(QWidget):
         for st in OUTBOX_STATES:
             self.state.addItem(st.capitalize(), st)
         self.state.currentIndexChanged.connect(self.refresh)
+        self.channel = QComboBox()
+        self.channel.addItem("All channels", None)
+        for ch in OUTBOX_CHANNELS:
+            self.channel.addItem(CHANNEL_NAMES.get(ch, ch.capitalize()), ch)
+        self.channel.currentIndexChanged.connect(self.refresh)
         self.send_button = QPushButton("Send approved campaigns")
         self.send_button.clicked.connect(self.send)
         self.sent_button = QPushButton("It arrived")
@@ -96,6 +103,7 @@ class OutboxView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.send_button)
         bar.addWidget(self.state)
+        bar.addWidget(self.channel)
         bar.addStretch(1)
         for b in (self.sent_button, self.resend_button, self.open_button, self.print_button):
             bar.addWidget(b)
@@ -114,7 +122,8 @@ class OutboxView(QWidget):
 
     def refresh(self) -> None:
         with session_scope(self.ctx.db) as s:
-            self.model.set_rows(list_outbox(s, state=self.state.currentData()))
+            self.model.set_rows(list_outbox(s, state=self.state.currentData(),
+                                            channel=self.channel.currentData()))
         self._update_buttons()
 
     def selected(self):  # type: ignore[no-untyped-def]

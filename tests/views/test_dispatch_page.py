@@ -81,3 +81,17 @@ def test_configure_smtp_send_a_test_email_then_send_the_campaign(window, ledger,
             assert sent is not None and sent.detail["archive_path"].endswith(".eml")
     finally:
         controller.stop()
+
+
+def test_the_outbox_filters_by_channel_and_state(window, ledger):
+    approved(ledger)  # queued at approval: C1's letter, C4's letter, C5's email
+    outbox = window.show_page("dispatch").outbox
+    assert sorted(r.channel for r in outbox.model.rows) == ["email", "letter", "letter"]
+    outbox.channel.setCurrentIndex(outbox.channel.findData("letter"))
+    assert outbox.channel.currentText() == "Letters"
+    assert sorted(r.debtor_ref for r in outbox.model.rows) == ["C1", "C4"]
+    outbox.state.setCurrentIndex(outbox.state.findData("sent"))
+    assert outbox.model.rows == []
+    outbox.channel.setCurrentIndex(0)
+    outbox.state.setCurrentIndex(0)
+    assert len(outbox.model.rows) == 3

@@ -129,7 +129,7 @@ class OutboxRow:
 
 
 def list_outbox(session: Session, state: str | None = None,
-                campaign_id: int | None = None) -> list[OutboxRow]:
+                campaign_id: int | None = None, channel: str | None = None) -> list[OutboxRow]:
     """The rows as the outbox view and `collecta outbox list` show them, oldest first (columns,
     not ORM objects: a big campaign's outbox is fifteen thousand rows, reloaded on changes)."""
     m = OutboxMessage
@@ -141,6 +141,8 @@ def list_outbox(session: Session, state: str | None = None,
         q = q.where(m.state == state)
     if campaign_id is not None:
         q = q.where(m.campaign_id == campaign_id)
+    if channel:
+        q = q.where(m.channel == channel)
     return [OutboxRow(i, cid, ref, name, channel, st, recipient, subject, attempts, error, mid,
                       finished, archive)
             for i, cid, ref, name, channel, st, recipient, subject, attempts, error, mid,

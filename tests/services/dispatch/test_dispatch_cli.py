@@ -35,6 +35,9 @@ def test_dispatch_then_list_and_confirm_from_the_command_line(sqlite_db, smtp_se
     assert (code, out) == (0, "email: 1 sent\nsms: 1 waiting — no SMS gateway is set up "
                               "(Settings → Text messages, or collecta sms set)\n")
     assert [rcpts for _, rcpts, _ in smtp_server.envelopes] == [["ap-f1@client.example"]]
+    code, out, _ = run(capsys, "--db", url, "outbox", "list", "--channel", "sms", "--format",
+                       "json")
+    assert [(r["channel"], r["state"]) for r in json.loads(out)] == [("sms", "queued")]
     code, out, _ = run(capsys, "--db", url, "outbox", "list", "--format", "json")
     rows = json.loads(out)
     assert [(r["debtor"], r["channel"], r["state"]) for r in rows] == [
