@@ -71,3 +71,19 @@ def test_notices_show_as_rule_notices_and_the_campaign_column_sorts(window, ledg
     assert outbox.selected().campaign_id is None and not outbox.print_button.isEnabled()
     window.resize(1280, 600)
     outbox.grab().save("/tmp/shots/h4_outbox_notices.png")
+
+
+def test_a_hidden_outbox_reloads_when_shown_not_on_every_debtor_change(window, ledger):
+    from app.services.changes import ChangeSet
+
+    approved(ledger)
+    outbox = window.show_page("dispatch").outbox
+    assert len(outbox.model.rows) == 3
+    window.show_page("worklist")  # the outbox is hidden now
+    with session_scope(ledger) as s:
+        c2 = s.scalar(select(Debtor.id).where(Debtor.external_ref == "C2"))
+    queue_notice(ledger, "C2", 9)
+    window.ctx.broadcast(ChangeSet(debtor_ids=frozenset({c2})))  # e.g. a note on C2's page
+    assert len(outbox.model.rows) == 3  # not reloaded while nobody looks at it
+    window.show_page("dispatch")
+    assert len(outbox.model.rows) == 4  # reloaded as it comes on screen
