@@ -170,9 +170,20 @@ def confirm_message(session: Session, outbox_id: int, *, sent: bool, user: str,
 
 
 def open_count(session: Session, campaign_id: int) -> int:
-    return len(session.scalars(select(OutboxMessage.id).where(
+    return int(session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.campaign_id == campaign_id,
-        OutboxMessage.state.in_(("queued", "sending")))).all())
+        OutboxMessage.state.in_(("queued", "sending")))) or 0)
+
+
+def never_queued(session: Session, campaign_ids: list[int]) -> list[int]:
+    """The campaigns among `campaign_ids` with no outbox row at all: approved by a version that
+    queued at send time. A run queues those; the others were queued by their approval (a
+    campaign with call tasks stays approved for days: not re-read on every run)."""
+    if not campaign_ids:
+        return []
+    queued = set(session.scalars(select(OutboxMessage.campaign_id).distinct().where(
+        OutboxMessage.campaign_id.in_(campaign_ids))))
+    return [cid for cid in campaign_ids if cid not in queued]
 
 
 def waiting_counts(session: Session, senders: tuple[str, ...],

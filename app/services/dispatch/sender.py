@@ -35,6 +35,7 @@ from app.services.dispatch.enqueue import enqueue_campaign
 from app.services.dispatch.outbox import (
     approved_campaign_ids,
     claim_batch,
+    never_queued,
     next_retry_at,
     open_count,
     recover_interrupted,
@@ -120,7 +121,7 @@ def run_dispatch(
         summary.recovered_unknown = len(recover_interrupted(
             s, worker=worker, stale_before=now - STALE_AFTER, at=now))
         ids = [campaign_id] if campaign_id is not None else approved_campaign_ids(s)
-        for cid in ids:
+        for cid in never_queued(s, ids):  # approved before approval queued its messages
             enqueue_campaign(s, cid, author=author, at=now, domain=domain)
     with session_scope(db) as s:
         q = s.query(OutboxMessage).filter(OutboxMessage.state == "queued",

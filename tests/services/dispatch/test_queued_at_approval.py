@@ -42,3 +42,16 @@ def test_a_long_address_and_name_are_shortened_in_the_record_only(db, tmp_path, 
         assert len(letter.recipient) == 200 and letter.recipient.endswith("…")
         assert letter.recipient.startswith("Service comptabilité fournisseurs\nZone")
         assert letter.archive_path and f"campaign-{cid}" in letter.archive_path
+
+
+def test_a_campaign_approved_before_approval_queued_is_queued_by_the_send_run(db, clock):
+    approved_campaign(db, ("F1", "1200", date(2025, 6, 2)), ("F2", "300", date(2025, 6, 1)),
+                      mobile=None)
+    with session_scope(db) as s:  # as an older version left it: approved, nothing queued
+        for m in s.scalars(select(OutboxMessage)):
+            s.delete(m)
+    email = RecordingChannel("email")
+    summary = run_dispatch(db, AS_OF, {"email": email}, clock=clock)
+    assert summary.counts == {"email": {"sent": 2}}
+    assert sorted(m.recipient for m in email.sent) == ["ap-f1@client.example",
+                                                        "ap-f2@client.example"]
